@@ -1,0 +1,43 @@
+# Shell helpers shared by /init and the test scenarios (busybox sh).
+# Installed in the dom0 initramfs as /lib/tessera-lib.sh.
+
+# cmdline_get KEY: print the value of KEY=value from /proc/cmdline (empty if absent).
+cmdline_get() {
+    for word in $(cat /proc/cmdline); do
+        case $word in
+            "$1"=*) echo "${word#*=}"; return 0 ;;
+        esac
+    done
+    return 1
+}
+
+# memmap_ram_bytes: total size of the "System RAM" entries in /sys/firmware/memmap
+# (the e820 table dom0 was booted with).  Entry ends are inclusive.
+memmap_ram_bytes() {
+    total=0
+    for entry in /sys/firmware/memmap/*; do
+        [ -r "$entry/type" ] || continue
+        [ "$(cat "$entry/type")" = "System RAM" ] || continue
+        total=$(( total + $(cat "$entry/end") - $(cat "$entry/start") + 1 ))
+    done
+    echo "$total"
+}
+
+# memmap_ram_mib: the same in MiB, rounded to the nearest MiB.
+memmap_ram_mib() {
+    echo $(( ($(memmap_ram_bytes) + 524288) / 1048576 ))
+}
+
+# online_cpus: number of CPUs Linux brought online.
+online_cpus() {
+    grep -c '^processor' /proc/cpuinfo
+}
+
+# hv_signature: hypervisor CPUID signature as seen by tess-probe ("none" if absent).
+hv_signature() {
+    tess-probe signature 2>/dev/null || true
+}
+
+# Test result lines parsed by tests/system/harness.py.
+test_pass() { echo "TESSERA-TEST PASS $1"; }
+test_fail() { echo "TESSERA-TEST FAIL $1: $2"; }

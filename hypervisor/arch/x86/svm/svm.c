@@ -1,0 +1,249 @@
+/*
+ * AMD SVM vendor ops (AMD APM vol. 2 chapter 15). Sets up each CPU for
+ * VMRUN, builds VMCBs, runs guests and turns exit codes into the neutral
+ * exit record. SVM-private MSRs (EFER.SVME, VM_CR, VM_HSAVE_PA) are
+ * emulated here so the guest cannot see or disable SVM.
+ */
+#include <tess/hvm.h>
+#include <tess/lib.h>
+#include <tess/log.h>
+#include <tess/mm.h>
+#include <tess/msr.h>
+#include <tess/percpu.h>
+#include <tess/x86.h>
+
+#include "svm.h"
+#include "vmcb.h"
+
+#define SVM_GUEST_ASID 1
+#define SVM_DEFAULT_PAT 0x0007040600070406ull
+
+static u64 svm_msrpm_pa, svm_iopm_pa;
+
+static struct vmcb *vmcb_of(struct vcpu *v)
+{
+	return v->arch;
+}
+
+static bool svm_supported(const struct cpu_features *f, const char **why)
+{
+	if (!f->svm) {
+		*why = "the CPU has no SVM";
+		return false;
+	}
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		*why = "SVM is disabled by the firmware (VM_CR.SVMDIS)";
+		return false;
+	}
+	if (!f->npt) {
+		*why = "the CPU has no nested paging and shadow paging is not built yet";
+		return false;
+	}
+	return true;
+}
+
+static int svm_cpu_init(struct percpu *c)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	c->hsave_pa = mm_alloc_page();
+	c->host_state_pa = mm_alloc_page();
+	if (!c->hsave_pa || !c->host_state_pa)
+		return -1;
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	/* Capture FS/GS/TR/LDTR and the syscall MSRs that VMLOAD restores. */
+	asm volatile("vmsave %0" : : "a"(c->host_state_pa) : "memory");
+	log_info("svm: CPU%u SVM enabled (NPT in use)\n", c->index);
+	return 0;
+}
+
+/* MSR permission map: 2 bits per MSR (APM vol. 2 section 15.11). */
+static void svm_msrpm_intercept(u8 *pm, u32 msr)
+{
+	u64 base_off;
+	u32 bit;
+
+	if (msr <= 0x1fff)
+		base_off = 0x000, bit = msr * 2;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base_off = 0x800, bit = (msr - 0xc0000000) * 2;
+	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
+		base_off = 0x1000, bit = (msr - 0xc0010000) * 2;
+	else
+		return;
+	pm[base_off + bit / 8] |= 3u << (bit % 8); /* read and write */
+}
+
+static int svm_alloc_maps(void)
+{
+	u8 *pm;
+
+	if (svm_msrpm_pa)
+		return 0;
+	svm_msrpm_pa = mm_alloc_pages(SVM_MSRPM_SIZE / PAGE_SIZE, 1);
+	svm_iopm_pa = mm_alloc_pages(SVM_IOPM_SIZE / PAGE_SIZE, 1);
+	if (!svm_msrpm_pa || !svm_iopm_pa)
+		return -1;
+	pm = phys_to_virt(svm_msrpm_pa);
+	for (unsigned int i = 0; i < msr_intercept_count; i++)
+		svm_msrpm_intercept(pm, msr_intercept_list[i]);
+	svm_msrpm_intercept(pm, MSR_EFER);
+	svm_msrpm_intercept(pm, MSR_VM_CR);
+	svm_msrpm_intercept(pm, MSR_VM_HSAVE_PA);
+	return 0; /* the I/O map stays zero: dom0 owns every port */
+}
+
+static int svm_vcpu_init(struct vcpu *v, u64 slat_root)
+{
+	struct vmcb *vmcb;
+
+	if (svm_alloc_maps())
+		return -1;
+	v->arch_pa = mm_alloc_page();
+	if (!v->arch_pa)
+		return -1;
+	v->arch = vmcb = phys_to_virt(v->arch_pa);
+	/*
+	 * Dom0 is a passthrough partition: physical interrupts and NMIs go
+	 * straight to it (no INTR/NMI intercept, V_INTR_MASKING clear), and it
+	 * owns all I/O ports. VMRUN must be intercepted (APM 15.5.1).
+	 */
+	vmcb->ctl.intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_MSR |
+				    SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INIT |
+				    SVM_INTERCEPT_INVLPGA;
+	vmcb->ctl.intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+				    SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+				    SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+				    SVM_INTERCEPT_SKINIT;
+	vmcb->ctl.iopm_base_pa = svm_iopm_pa;
+	vmcb->ctl.msrpm_base_pa = svm_msrpm_pa;
+	vmcb->ctl.asid = SVM_GUEST_ASID;
+	vmcb->ctl.tlb_control = SVM_TLB_FLUSH_ALL;
+	vmcb->ctl.np_enable = SVM_NP_ENABLE;
+	vmcb->ctl.n_cr3 = slat_root;
+	vmcb->save.g_pat = SVM_DEFAULT_PAT;
+	return 0;
+}
+
+static void svm_set_seg(struct vmcb_seg *d, const struct seg *s)
+{
+	d->sel = s->sel;
+	d->attr = s->attr;
+	d->limit = s->limit;
+	d->base = s->base;
+}
+
+static void svm_vcpu_load_state(struct vcpu *v, const struct vcpu_boot_state *s)
+{
+	struct vmcb_save *st = &vmcb_of(v)->save;
+
+	svm_set_seg(&st->cs, &s->cs);
+	svm_set_seg(&st->ds, &s->ds);
+	svm_set_seg(&st->es, &s->es);
+	svm_set_seg(&st->ss, &s->ss);
+	svm_set_seg(&st->fs, &s->fs);
+	svm_set_seg(&st->gs, &s->gs);
+	svm_set_seg(&st->tr, &s->tr);
+	svm_set_seg(&st->ldtr, &s->ldtr);
+	st->gdtr.base = s->gdt_base;
+	st->gdtr.limit = s->gdt_limit;
+	st->idtr.base = s->idt_base;
+	st->idtr.limit = s->idt_limit;
+	st->cpl = 0;
+	st->cr0 = s->cr0;
+	st->cr3 = s->cr3;
+	st->cr4 = s->cr4;
+	st->efer = s->efer | EFER_SVME; /* VMRUN requires it; hidden from the guest */
+	st->rflags = s->rflags;
+	st->rip = s->rip;
+	st->rsp = v->regs.gpr[GPR_RSP];
+	st->dr6 = 0xffff0ff0;
+	st->dr7 = 0x400;
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	do {
+		vmcb->save.rax = v->regs.gpr[GPR_RAX];
+		vmcb->save.rsp = v->regs.gpr[GPR_RSP];
+		svm_enter(v->arch_pa, &v->regs, v->pcpu->host_state_pa);
+		v->regs.gpr[GPR_RAX] = vmcb->save.rax;
+		v->regs.gpr[GPR_RSP] = vmcb->save.rsp;
+		vmcb->ctl.tlb_control = 0;
+		/* An event cut short by the exit is delivered again (APM 15.7.2). */
+		vmcb->ctl.eventinj = (vmcb->ctl.exitintinfo & SVM_EVENTINJ_VALID)
+					     ? vmcb->ctl.exitintinfo : 0;
+		svm_translate_exit(v, vmcb, exit);
+	} while (exit->reason == EXIT_NONE);
+}
+
+static void svm_advance_rip(struct vcpu *v, unsigned int len)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->save.rip += len;
+	vmcb->ctl.int_state = 0; /* the instruction's interrupt shadow ends */
+}
+
+static void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->ctl.eventinj = vector | SVM_EVENTINJ_TYPE_EXCEPTION | SVM_EVENTINJ_VALID |
+			     (has_error ? SVM_EVENTINJ_ERROR_VALID | (u64)error << 32 : 0);
+}
+
+static void svm_get_paging(struct vcpu *v, struct vcpu_paging *p)
+{
+	struct vmcb_save *st = &vmcb_of(v)->save;
+
+	p->cr0 = st->cr0;
+	p->cr3 = st->cr3;
+	p->cr4 = st->cr4;
+	p->efer = st->efer & ~EFER_SVME;
+	p->cs_base = st->cs.base;
+	p->cs_long = st->cs.attr & (1u << 9);
+	p->cs_db = st->cs.attr & (1u << 10);
+	p->cpl = st->cpl;
+	p->rip = st->rip;
+}
+
+static void svm_flush_tlb(struct vcpu *v)
+{
+	vmcb_of(v)->ctl.tlb_control = SVM_TLB_FLUSH_ALL;
+}
+
+static void svm_dump(struct vcpu *v, int level)
+{
+	struct vmcb *b = vmcb_of(v);
+	const u64 *r = v->regs.gpr;
+
+	log_printf(level, "  exitcode 0x%lx info1 0x%lx info2 0x%lx intinfo 0x%lx\n",
+		   b->ctl.exitcode, b->ctl.exitinfo1, b->ctl.exitinfo2, b->ctl.exitintinfo);
+	log_printf(level, "  rip %016lx rsp %016lx rflags %08lx cpl %u\n", b->save.rip,
+		   b->save.rsp, b->save.rflags, b->save.cpl);
+	log_printf(level, "  cs %04x base %lx attr %x  ss %04x  ds %04x\n", b->save.cs.sel,
+		   b->save.cs.base, b->save.cs.attr, b->save.ss.sel, b->save.ds.sel);
+	log_printf(level, "  cr0 %lx cr2 %lx cr3 %lx cr4 %lx efer %lx\n", b->save.cr0,
+		   b->save.cr2, b->save.cr3, b->save.cr4, b->save.efer);
+	log_printf(level, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[GPR_RAX],
+		   r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
+	log_printf(level, "  rsi %016lx rdi %016lx rbp %016lx\n", r[GPR_RSI], r[GPR_RDI],
+		   r[GPR_RBP]);
+}
+
+const struct hvm_ops svm_ops = {
+	.name = "SVM",
+	.slat_name = "NPT",
+	.supported = svm_supported,
+	.cpu_init = svm_cpu_init,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_load_state = svm_vcpu_load_state,
+	.vcpu_run = svm_vcpu_run,
+	.advance_rip = svm_advance_rip,
+	.inject_exception = svm_inject_exception,
+	.get_paging = svm_get_paging,
+	.flush_tlb = svm_flush_tlb,
+	.dump = svm_dump,
+};

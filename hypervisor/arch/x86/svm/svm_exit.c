@@ -1,0 +1,121 @@
+/*
+ * SVM exit codes -> the neutral exit record (exit codes: AMD APM vol. 2
+ * appendix C). TCG's SVM has no NRIP save, so instruction lengths of the
+ * intercepted instructions are known constants: CPUID 0F A2, RDMSR 0F 32,
+ * WRMSR 0F 30, VMMCALL 0F 01 D9, HLT F4.
+ */
+#include <tess/log.h>
+#include <tess/x86.h>
+
+#include "svm.h"
+
+#define X86_GP 13
+
+/* Guest view of the SVM MSRs: SVM looks absent and locked off. */
+static bool svm_private_msr(struct vcpu *v, struct vmcb *vmcb, bool write)
+{
+	u32 msr = (u32)v->regs.gpr[GPR_RCX];
+	u64 val = (v->regs.gpr[GPR_RDX] << 32) | (u32)v->regs.gpr[GPR_RAX];
+	u64 out;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (write) {
+			if (val & EFER_SVME) {
+				vmcb->ctl.eventinj = X86_GP | SVM_EVENTINJ_TYPE_EXCEPTION |
+						     SVM_EVENTINJ_VALID | SVM_EVENTINJ_ERROR_VALID;
+				return true;
+			}
+			/* LMA is the CPU's to change, not the guest's. */
+			vmcb->save.efer = (val & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) |
+					  EFER_SVME;
+		}
+		out = vmcb->save.efer & ~EFER_SVME;
+		break;
+	case MSR_VM_CR:
+		out = VM_CR_SVMDIS | VM_CR_LOCK;
+		break; /* writes are dropped: the register is "locked" */
+	case MSR_VM_HSAVE_PA:
+		vmcb->ctl.eventinj = X86_GP | SVM_EVENTINJ_TYPE_EXCEPTION |
+				     SVM_EVENTINJ_VALID | SVM_EVENTINJ_ERROR_VALID;
+		return true;
+	default:
+		return false;
+	}
+	if (!write) {
+		v->regs.gpr[GPR_RAX] = (u32)out;
+		v->regs.gpr[GPR_RDX] = out >> 32;
+	}
+	vmcb->save.rip += 2;
+	return true;
+}
+
+static void svm_translate_msr(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
+{
+	bool write = vmcb->ctl.exitinfo1 & 1;
+
+	if (svm_private_msr(v, vmcb, write)) {
+		exit->reason = EXIT_NONE;
+		return;
+	}
+	exit->reason = write ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+	exit->insn_len = 2;
+	exit->msr.index = (u32)v->regs.gpr[GPR_RCX];
+	exit->msr.value = (v->regs.gpr[GPR_RDX] << 32) | (u32)v->regs.gpr[GPR_RAX];
+}
+
+void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
+{
+	u64 code = vmcb->ctl.exitcode;
+
+	exit->rip = vmcb->save.rip;
+	exit->insn_len = 0;
+	exit->raw.code = code;
+	exit->raw.info1 = vmcb->ctl.exitinfo1;
+	exit->raw.info2 = vmcb->ctl.exitinfo2;
+	switch (code) {
+	case SVM_EXIT_CPUID:
+		exit->reason = EXIT_CPUID;
+		exit->insn_len = 2;
+		exit->cpuid.leaf = (u32)v->regs.gpr[GPR_RAX];
+		exit->cpuid.subleaf = (u32)v->regs.gpr[GPR_RCX];
+		break;
+	case SVM_EXIT_MSR:
+		svm_translate_msr(v, vmcb, exit);
+		break;
+	case SVM_EXIT_VMMCALL:
+		exit->reason = EXIT_HYPERCALL;
+		exit->insn_len = 3;
+		break;
+	case SVM_EXIT_NPF:
+		exit->reason = EXIT_NPF;
+		exit->npf.gpa = vmcb->ctl.exitinfo2;
+		exit->npf.present = vmcb->ctl.exitinfo1 & SVM_NPF_PRESENT;
+		exit->npf.write = vmcb->ctl.exitinfo1 & SVM_NPF_WRITE;
+		exit->npf.fetch = vmcb->ctl.exitinfo1 & SVM_NPF_FETCH;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		exit->reason = EXIT_SHUTDOWN;
+		break;
+	case SVM_EXIT_INIT:
+		exit->reason = EXIT_INIT;
+		break;
+	case SVM_EXIT_INTR:
+		exit->reason = EXIT_INTR;
+		break;
+	case SVM_EXIT_HLT:
+		exit->reason = EXIT_HLT;
+		exit->insn_len = 1;
+		break;
+	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		exit->reason = EXIT_VIRT_INSN;
+		break;
+	case SVM_EXIT_INVALID:
+		exit->reason = EXIT_INVALID;
+		break;
+	default:
+		exit->reason = EXIT_UNKNOWN;
+	}
+}

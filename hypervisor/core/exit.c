@@ -1,0 +1,133 @@
+/*
+ * Handling of the neutral exit record: one handler per reason, looked up
+ * in a table. A reason without a handler is fatal for the guest; for dom0
+ * that means the machine, which is logged and reset.
+ */
+#include <tess/cpuid.h>
+#include <tess/dom0.h>
+#include <tess/domain.h>
+#include <tess/hvm.h>
+#include <tess/hypercall.h>
+#include <tess/log.h>
+#include <tess/msr.h>
+#include <tess/reboot.h>
+
+#define X86_UD 6
+#define X86_GP 13
+
+typedef void (*exit_handler_fn)(struct vcpu *v, const struct vm_exit *e);
+
+static __noreturn void exit_fatal(struct vcpu *v, const struct vm_exit *e, const char *what)
+{
+	log_err("exit: dom%u vCPU%u: %s (exit %s, code 0x%lx) at rip 0x%lx\n", v->dom->id,
+		v->id, what, exit_reason_name(e->reason), e->raw.code, e->rip);
+	hvm->dump(v, LOG_ERROR);
+	/* Only dom0 exists so far, and the machine cannot run without it. */
+	machine_reboot();
+}
+
+static void exit_cpuid(struct vcpu *v, const struct vm_exit *e)
+{
+	struct cpuid_regs r;
+
+	cpuid_policy(v->dom, e->cpuid.leaf, e->cpuid.subleaf, &r);
+	v->regs.gpr[GPR_RAX] = r.eax;
+	v->regs.gpr[GPR_RBX] = r.ebx;
+	v->regs.gpr[GPR_RCX] = r.ecx;
+	v->regs.gpr[GPR_RDX] = r.edx;
+	hvm->advance_rip(v, e->insn_len);
+}
+
+static void exit_msr_read(struct vcpu *v, const struct vm_exit *e)
+{
+	u64 val;
+
+	if (msr_read(v, e->msr.index, &val)) {
+		hvm->inject_exception(v, X86_GP, true, 0);
+		return;
+	}
+	v->regs.gpr[GPR_RAX] = (u32)val;
+	v->regs.gpr[GPR_RDX] = val >> 32;
+	hvm->advance_rip(v, e->insn_len);
+}
+
+static void exit_msr_write(struct vcpu *v, const struct vm_exit *e)
+{
+	if (msr_write(v, e->msr.index, e->msr.value)) {
+		hvm->inject_exception(v, X86_GP, true, 0);
+		return;
+	}
+	hvm->advance_rip(v, e->insn_len);
+}
+
+static void exit_hypercall(struct vcpu *v, const struct vm_exit *e)
+{
+	struct vcpu_paging p;
+
+	hvm->get_paging(v, &p);
+	v->regs.gpr[GPR_RAX] = (u64)hypercall_dispatch(v, v->regs.gpr[GPR_RAX], p.cpl);
+	hvm->advance_rip(v, e->insn_len);
+}
+
+static void exit_npf(struct vcpu *v, const struct vm_exit *e)
+{
+	dom0_handle_npf(v, e);
+}
+
+static void exit_shutdown(struct vcpu *v, const struct vm_exit *e)
+{
+	exit_fatal(v, e, "triple fault");
+}
+
+static void exit_init(struct vcpu *v, const struct vm_exit *e)
+{
+	(void)e;
+	log_warn("exit: dom%u vCPU%u received INIT; ignored (CPU hotplug is not supported)\n",
+		 v->dom->id, v->id);
+}
+
+static void exit_virt_insn(struct vcpu *v, const struct vm_exit *e)
+{
+	(void)e;
+	hvm->inject_exception(v, X86_UD, false, 0); /* SVM is hidden: #UD as on a CPU without it */
+}
+
+static void exit_nothing(struct vcpu *v, const struct vm_exit *e)
+{
+	(void)v, (void)e;
+}
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_CPUID] = exit_cpuid,
+	[EXIT_MSR_READ] = exit_msr_read,
+	[EXIT_MSR_WRITE] = exit_msr_write,
+	[EXIT_HYPERCALL] = exit_hypercall,
+	[EXIT_NPF] = exit_npf,
+	[EXIT_SHUTDOWN] = exit_shutdown,
+	[EXIT_INIT] = exit_init,
+	[EXIT_INTR] = exit_nothing,
+	[EXIT_VIRT_INSN] = exit_virt_insn,
+};
+
+static const char *const exit_names[EXIT_REASON_MAX] = {
+	"none", "cpuid", "msr-read", "msr-write", "hypercall", "npf", "shutdown",
+	"init", "intr", "hlt", "virt-insn", "invalid-state", "unknown",
+};
+
+const char *exit_reason_name(enum exit_reason r)
+{
+	return r < EXIT_REASON_MAX ? exit_names[r] : "?";
+}
+
+void vcpu_run_loop(struct vcpu *v)
+{
+	struct vm_exit e;
+
+	for (;;) {
+		hvm->vcpu_run(v, &e);
+		v->exits[e.reason]++;
+		if (e.reason >= EXIT_REASON_MAX || !exit_handlers[e.reason])
+			exit_fatal(v, &e, "unhandled exit");
+		exit_handlers[e.reason](v, &e);
+	}
+}

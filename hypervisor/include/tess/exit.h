@@ -1,0 +1,41 @@
+/*
+ * The vendor-neutral exit record. SVM (and later VMX) translate their exit
+ * codes into this, and common code handles it (compare bhyve's vm_exit).
+ */
+#ifndef TESS_EXIT_H
+#define TESS_EXIT_H
+
+#include <tess/types.h>
+
+enum exit_reason {
+	EXIT_NONE,          /* handled inside the vendor code; just re-enter */
+	EXIT_CPUID,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_HYPERCALL,
+	EXIT_NPF,           /* nested page fault */
+	EXIT_SHUTDOWN,      /* triple fault */
+	EXIT_INIT,
+	EXIT_INTR,          /* physical interrupt */
+	EXIT_HLT,
+	EXIT_VIRT_INSN,     /* VMRUN, VMLOAD, STGI, ...: the guest gets #UD */
+	EXIT_INVALID,       /* the vendor refused the guest state */
+	EXIT_UNKNOWN,
+	EXIT_REASON_MAX
+};
+
+struct vm_exit {
+	enum exit_reason reason;
+	u64 rip;
+	unsigned int insn_len; /* for instructions with a known length */
+	union {
+		struct { u32 leaf, subleaf; } cpuid;
+		struct { u32 index; u64 value; } msr;
+		struct { u64 gpa; bool write, fetch, present; } npf;
+		struct { u64 code, info1, info2; } raw;
+	};
+};
+
+const char *exit_reason_name(enum exit_reason r);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The vendor ops table: SVM today, VMX later, chosen once at boot. Common
+ * code calls only these and never tests which vendor is in use (compare
+ * Xen's hvm_function_table and bhyve's vmm_ops).
+ */
+#ifndef TESS_HVM_H
+#define TESS_HVM_H
+
+#include <tess/cpu.h>
+#include <tess/exit.h>
+#include <tess/vcpu.h>
+
+struct percpu;
+
+struct hvm_ops {
+	const char *name;
+	const char *slat_name;  /* "NPT" or "EPT" */
+	bool (*supported)(const struct cpu_features *f, const char **why);
+	int (*cpu_init)(struct percpu *c);
+	int (*vcpu_init)(struct vcpu *v, u64 slat_root);
+	void (*vcpu_load_state)(struct vcpu *v, const struct vcpu_boot_state *s);
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
+	void (*advance_rip)(struct vcpu *v, unsigned int len);
+	void (*inject_exception)(struct vcpu *v, u8 vector, bool has_error, u32 error);
+	void (*get_paging)(struct vcpu *v, struct vcpu_paging *p);
+	void (*flush_tlb)(struct vcpu *v); /* guest TLB, at next entry */
+	void (*dump)(struct vcpu *v, int level);
+};
+
+extern const struct hvm_ops *hvm;
+extern const struct hvm_ops svm_ops;
+extern const struct hvm_ops vmx_ops;
+
+/* Pick the vendor for this CPU; NULL with *why set if none works. */
+const struct hvm_ops *hvm_select(const struct cpu_features *f, const char **why);
+
+#endif

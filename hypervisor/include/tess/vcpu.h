@@ -1,0 +1,66 @@
+/* Virtual CPUs. */
+#ifndef TESS_VCPU_H
+#define TESS_VCPU_H
+
+#include <tess/exit.h>
+#include <tess/types.h>
+
+/* General registers in x86 encoding order (ModRM reg numbers). */
+enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	   GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
+
+struct guest_regs {
+	u64 gpr[16];
+};
+
+enum vcpu_state {
+	VCPU_WAIT_FOR_SIPI, /* after INIT, as on real hardware */
+	VCPU_RUNNING,
+	VCPU_STOPPED,
+};
+
+/* A segment in vendor-neutral form (attributes as in the VMCB packing). */
+struct seg {
+	u16 sel;
+	u16 attr;  /* bits 0-7: type,S,DPL,P; bits 8-11: AVL,L,D/B,G */
+	u32 limit;
+	u64 base;
+};
+
+/* Architectural register state to start a vCPU with. */
+struct vcpu_boot_state {
+	struct seg cs, ds, es, ss, fs, gs, tr, ldtr;
+	u64 gdt_base, idt_base;
+	u16 gdt_limit, idt_limit;
+	u64 cr0, cr3, cr4, efer, rflags, rip;
+};
+
+/* What the instruction fetcher needs to walk the guest's page tables. */
+struct vcpu_paging {
+	u64 cr0, cr3, cr4, efer;
+	u64 cs_base;
+	bool cs_long, cs_db;
+	u8 cpl;
+	u64 rip;
+};
+
+struct domain;
+struct percpu;
+
+struct vcpu {
+	struct domain *dom;
+	unsigned int id;
+	struct guest_regs regs; /* RAX..R15; RSP/RIP/RFLAGS live in vendor state */
+	void *arch;             /* vendor state, e.g. the VMCB */
+	u64 arch_pa;
+	struct percpu *pcpu;
+	enum vcpu_state state;
+	u64 exits[EXIT_REASON_MAX];
+	u64 last_npf_gpa;       /* to catch a fault that repeats forever */
+	u32 npf_repeats;
+};
+
+/* Run v on this CPU forever (dom0 vCPUs). */
+__noreturn void vcpu_run_loop(struct vcpu *v);
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/bash
+# run-suite.sh: run every test tier and summarise.
+#   1. host unit tests:  make -C tests/unit check-unit  (if that target exists)
+#   2. system tests:     tests/system/harness.py $HARNESS_ARGS
+# Each tier prints "PASS: ..." / "FAIL: ..." lines; the last line of output is
+# "N passed, N failed".  Exit 1 if anything failed or nothing ran.
+# Run from the top build directory (make check does that).  Environment:
+# TESS_HV, TESS_KERNEL, TESS_INITRD (see harness.py), PYTHON, HARNESS_ARGS.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-python3}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+echo "=== unit tests"
+if [[ -f tests/unit/Makefile ]] && make -C tests/unit -n check-unit >/dev/null 2>&1; then
+    make --no-print-directory -C tests/unit check-unit 2>&1 | tee -a "$out" || true
+else
+    echo "(tests/unit has no check-unit target yet; skipped)"
+fi
+
+echo "=== system tests"
+mkdir -p tests/system/logs
+# shellcheck disable=SC2086
+"$python" "$src/tests/system/harness.py" --log-dir tests/system/logs ${HARNESS_ARGS:-} 2>&1 \
+    | tee -a "$out" || true
+
+passed=$(grep -c '^PASS: ' "$out" || true)
+failed=$(grep -c '^FAIL: ' "$out" || true)
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 && $passed -gt 0 ]]

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Tessera system tests: boot the ISO under QEMU TCG and check the serial log.
+
+Each entry of BOOTS is one QEMU boot: an ISO is built for it (scripts/mkiso.sh)
+with its own hypervisor and dom0 command lines, QEMU runs without a display
+and writes the serial port (hypervisor log + dom0 console) to a file, and the
+boot's checks are evaluated on that log once QEMU exits or its time runs out.
+
+Check kinds (see BOOTS):
+  ("present", name, regex)   regex must match somewhere in the log
+  ("absent", name, regex)    regex must not match anywhere in the log
+  ("scenario", names)        dom0 scenario printed "TESSERA-TEST PASS <n>" for
+                             each n in names and no "TESSERA-TEST FAIL" line;
+                             reported as one check per scenario test
+  ("marker-in-range",)       the address in "mem: isolation marker at 0x.."
+                             lies in "TESSERA-ISOLATION-RANGE 0x<start> 0x<end>"
+                             (end inclusive) printed by the basic scenario
+
+Output: one "PASS: <boot>/<check>" or "FAIL: <boot>/<check>: <why>" line per
+check; after a failed boot, the last 60 lines of its serial log.
+Exit status: 0 if everything passed, 1 otherwise.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+# --------------------------------------------------------------------------
+# The boot table.  Adjust regexes here as the hypervisor grows.
+# --------------------------------------------------------------------------
+
+HV_DEFAULT = "console=com1 loglvl=info dom0_mem=1024M"
+BASIC_TESTS = ["signature", "memory", "cpus", "isolation", "isolation-alive"]
+
+
+def banner(cpus, mem_mib, sig="TesseraHV"):
+    return ("present", "dom0-banner",
+            r"TESSERA-DOM0: signature=%s cpus=%d memory_mib=%d\b" % (sig, cpus, mem_mib))
+
+
+def vcpu_started(n):
+    return ("present", "vcpu%d-started" % n,
+            r"smp: dom0 vCPU%d started on CPU%d\b" % (n, n))
+
+
+def basic_checks(cpus, mem_mib):
+    """Checks shared by every boot that runs the 'basic' scenario."""
+    return [
+        ("present", "svm-enabled", r"svm: CPU0 SVM enabled \(NPT in use\)"),
+        ("present", "dom0-e820", r"dom0: e820"),
+        banner(cpus, mem_mib),
+        ("scenario", BASIC_TESTS),
+        ("present", "scenario-end", r"TESSERA-SCENARIO-END name=basic rc=0\b"),
+        ("marker-in-range",),
+        ("absent", "no-dom0-panic", r"Kernel panic"),
+    ]
+
+
+BOOTS = [
+    dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",
+         expect_cpus=2, expect_mem_mib=1024, timeout=300,
+         checks=basic_checks(2, 1024) + [vcpu_started(1)]),
+    dict(name="smp1", smp=1, mem=2048, hv=HV_DEFAULT, scenario="basic",
+         expect_cpus=1, expect_mem_mib=1024, timeout=300,
+         checks=basic_checks(1, 1024) + [
+             ("absent", "no-vcpu1", r"smp: dom0 vCPU1 started")]),
+    dict(name="smp4", smp=4, mem=2048,
+         hv=HV_DEFAULT + " bogus_option=1 dom0_max_vcpus=x7", scenario="basic",
+         expect_cpus=4, expect_mem_mib=1024, timeout=450,
+         checks=basic_checks(4, 1024) + [vcpu_started(n) for n in (1, 2, 3)] + [
+             ("present", "unknown-option-reported", r"unknown option 'bogus_option'"),
+             ("present", "malformed-value-reported",
+              r"malformed value for dom0_max_vcpus"),
+         ]),
+    dict(name="maxvcpus1", smp=2, mem=2048, hv=HV_DEFAULT + " dom0_max_vcpus=1",
+         scenario="basic", expect_cpus=1, expect_mem_mib=1024, timeout=300,
+         checks=basic_checks(1, 1024) + [
+             ("absent", "no-vcpu1", r"smp: dom0 vCPU1 started")]),
+]
+
+# Defaults shared by all boots (a boot entry may override "cpu").
+QEMU_CPU = "qemu64,+svm,+npt"
+DOM0_CMDLINE = "console=ttyS0,115200 panic=-1"
+END_GRACE_S = 15     # after TESSERA-SCENARIO-END, wait this long for poweroff
+# A log line matching this ends the boot early (after FATAL_GRACE_S).
+FATAL_RX = r"\(tess\).*\b(panic|PANIC)\b|Kernel panic - not syncing"
+FATAL_GRACE_S = 5
+TAIL_LINES = 60
+
+# --------------------------------------------------------------------------
+
+print_lock = threading.Lock()
+
+
+def dom0_cmdline(boot):
+    parts = [DOM0_CMDLINE]
+    if boot.get("scenario"):
+        parts.append("tessera.scenario=%s" % boot["scenario"])
+    if "expect_cpus" in boot:
+        parts.append("tessera.expect_cpus=%d" % boot["expect_cpus"])
+    if "expect_mem_mib" in boot:
+        parts.append("tessera.expect_mem_mib=%d" % boot["expect_mem_mib"])
+    return " ".join(parts)
+
+
+def read_log(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return ""
+    text = data.decode("utf-8", errors="replace").replace("\r", "")
+    # Drop terminal escape sequences GRUB and the shell emit.
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def run_qemu(boot, iso, log, timeout, qemu):
+    """Run one boot; returns (how it ended, qemu's own output)."""
+    cmd = [qemu, "-accel", "tcg", "-cpu", boot.get("cpu", QEMU_CPU),
+           "-smp", str(boot["smp"]), "-m", str(boot["mem"]),
+           "-display", "none", "-monitor", "none", "-no-reboot",
+           "-serial", "file:" + log, "-cdrom", iso]
+    out_path = log + ".qemu"
+    with open(out_path, "wb") as out:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT)
+        start = time.monotonic()
+        end_seen_at = fatal_at = None
+        ended = None
+        while ended is None:
+            try:
+                rc = proc.wait(timeout=1)
+                ended = "exited rc=%d" % rc
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            text = read_log(log)
+            if end_seen_at is None and "TESSERA-SCENARIO-END" in text:
+                end_seen_at = now
+            if fatal_at is None and re.search(FATAL_RX, text):
+                fatal_at = now
+            if end_seen_at is not None and now - end_seen_at > END_GRACE_S:
+                ended = "killed %ds after scenario end (no poweroff)" % END_GRACE_S
+            elif fatal_at is not None and now - fatal_at > FATAL_GRACE_S:
+                ended = "killed after a panic line"
+            elif now - start > timeout:
+                ended = "timeout"
+            if ended:
+                proc.kill()
+                proc.wait()
+    with open(out_path, "rb") as f:
+        qemu_out = f.read().decode("utf-8", errors="replace").strip()
+    return ended, qemu_out
+
+
+def evaluate(boot, log_text, ended, timeout):
+    """Returns a list of (ok, check name, why)."""
+    results = []
+    finished = ended.startswith("exited") or "scenario end" in ended
+    why = "QEMU %s" % ended
+    if ended == "timeout":
+        why = "QEMU still running after %ds (timeout)" % timeout
+    results.append((finished, "boot-finished", "" if finished else why))
+    for check in boot["checks"]:
+        kind = check[0]
+        if kind == "present":
+            _, name, rx = check
+            ok = re.search(rx, log_text, re.M) is not None
+            results.append((ok, name, "" if ok else "no match for /%s/" % rx))
+        elif kind == "absent":
+            _, name, rx = check
+            m = re.search(rx, log_text, re.M)
+            results.append((m is None, name,
+                            "" if m is None else "found /%s/: %r" % (rx, line_of(log_text, m))))
+        elif kind == "scenario":
+            results.extend(scenario_results(check[1], log_text))
+        elif kind == "marker-in-range":
+            results.append(marker_in_range(log_text))
+        else:
+            results.append((False, str(check), "unknown check kind %r" % kind))
+    return results
+
+
+def line_of(text, m):
+    s = text.rfind("\n", 0, m.start()) + 1
+    e = text.find("\n", m.end())
+    return text[s:e if e >= 0 else len(text)].strip()
+
+
+def scenario_results(expected, log_text):
+    seen = {}
+    for m in re.finditer(r"TESSERA-TEST (PASS|FAIL) ([\w.-]+)(?::[ ]?(.*))?", log_text):
+        status, name, detail = m.group(1), m.group(2), (m.group(3) or "").strip()
+        # A FAIL for a name wins over a PASS for the same name.
+        if seen.get(name, ("PASS",))[0] == "PASS":
+            seen[name] = (status, detail)
+    results = []
+    for name in expected:
+        if name not in seen:
+            results.append((False, "scenario:" + name, "no TESSERA-TEST line for it"))
+    for name, (status, detail) in seen.items():
+        results.append((status == "PASS", "scenario:" + name, detail))
+    if not seen and not expected:
+        results.append((False, "scenario", "no TESSERA-TEST lines at all"))
+    return results
+
+
+def marker_in_range(log_text):
+    name = "isolation-marker-in-range"
+    m = re.search(r"mem: isolation marker at 0x([0-9a-fA-F]+)", log_text)
+    r = re.search(r"TESSERA-ISOLATION-RANGE 0x([0-9a-fA-F]+) 0x([0-9a-fA-F]+)", log_text)
+    if not m:
+        return (False, name, "no 'mem: isolation marker at 0x...' line")
+    if not r:
+        return (False, name, "no TESSERA-ISOLATION-RANGE line from dom0")
+    addr, lo, hi = int(m.group(1), 16), int(r.group(1), 16), int(r.group(2), 16)
+    if lo <= addr <= hi:
+        return (True, name, "")
+    return (False, name, "marker 0x%x outside scanned range 0x%x-0x%x" % (addr, lo, hi))
+
+
+def run_boot(boot, args, workdir):
+    name = boot["name"]
+    iso = os.path.join(workdir, name + ".iso")
+    log = os.path.join(args.log_dir, name + ".log")
+    timeout = int(boot["timeout"] * args.timeout_scale)
+    lines = ["=== boot %s: -smp %d -m %d, hv '%s', dom0 '%s'"
+             % (name, boot["smp"], boot["mem"], boot["hv"], dom0_cmdline(boot))]
+    mk = subprocess.run(
+        ["bash", os.path.join(TOP, "scripts", "mkiso.sh"), "-o", iso,
+         "--hv", args.hv, "--kernel", args.kernel, "--initrd", args.initrd,
+         "--hv-cmdline", boot["hv"], "--dom0-cmdline", dom0_cmdline(boot)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if mk.returncode != 0:
+        lines.append("FAIL: %s/build-iso: mkiso.sh failed" % name)
+        lines.extend("  | " + l for l in mk.stdout.splitlines()[-TAIL_LINES:])
+        return lines, 1
+    if os.path.exists(log):
+        os.unlink(log)
+    t0 = time.monotonic()
+    ended, qemu_out = run_qemu(boot, iso, log, timeout, args.qemu)
+    os.unlink(iso)
+    log_text = read_log(log)
+    lines.append("    QEMU %s after %.0fs; serial log %s" % (ended, time.monotonic() - t0, log))
+    if qemu_out:
+        lines.extend("    qemu: " + l for l in qemu_out.splitlines()[-10:])
+    failed = 0
+    for ok, check, why in evaluate(boot, log_text, ended, timeout):
+        if ok:
+            lines.append("PASS: %s/%s" % (name, check))
+        else:
+            failed += 1
+            lines.append("FAIL: %s/%s: %s" % (name, check, why))
+    if failed:
+        lines.append("--- last %d lines of %s ---" % (TAIL_LINES, log))
+        lines.extend("  | " + l for l in log_text.splitlines()[-TAIL_LINES:])
+        lines.append("--- end of log ---")
+    return lines, failed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-j", "--jobs", type=int, default=1,
+                    help="boots to run at once (default 1; 2 at most on 2 cores)")
+    ap.add_argument("--only", default="", help="comma-separated boot names")
+    ap.add_argument("--list", action="store_true", help="list boots and exit")
+    ap.add_argument("--hv", default=os.environ.get(
+        "TESS_HV", os.path.join(TOP, "hypervisor", "tessera.elf")))
+    ap.add_argument("--kernel", default=os.environ.get(
+        "TESS_KERNEL", os.path.join(TOP, "cache", "linux", "vmlinuz")))
+    ap.add_argument("--initrd", default=os.environ.get(
+        "TESS_INITRD", os.path.join(TOP, "images", "dom0-initrd.img")))
+    ap.add_argument("--qemu", default=os.environ.get("TESS_QEMU", "qemu-system-x86_64"))
+    ap.add_argument("--log-dir", default="",
+                    help="keep serial logs here (default: a temporary directory)")
+    ap.add_argument("--timeout-scale", type=float, default=1.0,
+                    help="multiply every boot's time limit")
+    ap.add_argument("--eval-log", metavar="BOOT=LOG",
+                    help="only evaluate BOOT's checks on an existing serial log")
+    args = ap.parse_args()
+
+    if args.eval_log:
+        name, _, path = args.eval_log.partition("=")
+        boot = [b for b in BOOTS if b["name"] == name]
+        if not boot or not path:
+            ap.error("--eval-log wants BOOT=LOG with BOOT one of the table's names")
+        failed = 0
+        for ok, check, why in evaluate(boot[0], read_log(path), "exited (log only)", 0):
+            failed += not ok
+            print("PASS: %s/%s" % (name, check) if ok else "FAIL: %s/%s: %s" % (name, check, why))
+        return 1 if failed else 0
+
+    boots = BOOTS
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = set(wanted) - {b["name"] for b in BOOTS}
+        if unknown:
+            ap.error("unknown boot(s): %s" % ", ".join(sorted(unknown)))
+        boots = [b for b in BOOTS if b["name"] in wanted]
+    if args.list:
+        for b in boots:
+            print("%-10s -smp %d -m %d  hv '%s'  scenario %s  timeout %ds"
+                  % (b["name"], b["smp"], b["mem"], b["hv"], b.get("scenario"), b["timeout"]))
+        return 0
+
+    missing = [p for p in (args.hv, args.kernel, args.initrd) if not os.path.isfile(p)]
+    if missing:
+        for p in missing:
+            print("FAIL: harness/setup: %s not found (run make / make iso / scripts/fetch-linux.sh)" % p)
+        return 1
+
+    jobs = max(1, min(args.jobs, 2))
+    with tempfile.TemporaryDirectory(prefix="tess-harness-") as workdir:
+        if not args.log_dir:
+            args.log_dir = workdir
+        os.makedirs(args.log_dir, exist_ok=True)
+        args.log_dir = os.path.abspath(args.log_dir)
+        total_failed = 0
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(run_boot, b, args, workdir) for b in boots]
+            for fut in concurrent.futures.as_completed(futures):
+                lines, failed = fut.result()
+                total_failed += failed
+                with print_lock:
+                    print("\n".join(lines), flush=True)
+    return 1 if total_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
