@@ -91,7 +91,7 @@ QEMU_CPU = "qemu64,+svm,+npt"
 DOM0_CMDLINE = "console=ttyS0,115200 panic=-1"
 END_GRACE_S = 15     # after TESSERA-SCENARIO-END, wait this long for poweroff
 # A log line matching this ends the boot early (after FATAL_GRACE_S).
-FATAL_RX = r"\(tess\).*\b(panic|PANIC)\b|Kernel panic - not syncing"
+FATAL_RX = r"\(tess\) E panic: |\(tess\) E trap: .* stopped|Kernel panic - not syncing"
 FATAL_GRACE_S = 5
 TAIL_LINES = 60
 
