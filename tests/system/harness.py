@@ -38,7 +38,8 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # --------------------------------------------------------------------------
 
 HV_DEFAULT = "console=com1 loglvl=info dom0_mem=1024M"
-BASIC_TESTS = ["signature", "memory", "cpus", "isolation", "isolation-alive"]
+BASIC_TESTS = ["signature", "memory", "cpus", "isolation", "isolation-write",
+               "isolation-alive"]
 
 
 def banner(cpus, mem_mib, sig="TesseraHV"):
@@ -83,7 +84,19 @@ BOOTS = [
     dict(name="maxvcpus1", smp=2, mem=2048, hv=HV_DEFAULT + " dom0_max_vcpus=1",
          scenario="basic", expect_cpus=1, expect_mem_mib=1024, timeout=300,
          checks=basic_checks(1, 1024) + [
-             ("absent", "no-vcpu1", r"smp: dom0 vCPU1 started")]),
+             ("absent", "no-vcpu1", r"smp: dom0 vCPU1 started"),
+             ("present", "cpu1-stays-parked",
+              r"smp: 1 parked CPU\(s\) stay outside dom0; its LAPIC writes stay trapped")]),
+    # Linux's reboot=t resets by triple fault: the hypervisor must log the
+    # state and reset the machine (QEMU -no-reboot then exits by itself).
+    dict(name="triplefault", smp=2, mem=2048, hv=HV_DEFAULT, scenario="triplefault",
+         timeout=300, dom0_extra="reboot=t",
+         checks=[
+             ("present", "reboot-requested", r"TESSERA-TEST PASS reboot-requested"),
+             ("present", "triple-fault-logged", r"exit: dom0 vCPU\d+: triple fault"),
+             ("present", "state-dumped", r"\(tess\) E   rip [0-9a-f]{16} rsp"),
+             ("present", "machine-reset", r"reboot: resetting the machine"),
+         ]),
 ]
 
 # Defaults shared by all boots (a boot entry may override "cpu").
@@ -102,6 +115,8 @@ print_lock = threading.Lock()
 
 def dom0_cmdline(boot):
     parts = [DOM0_CMDLINE]
+    if boot.get("dom0_extra"):
+        parts.append(boot["dom0_extra"])
     if boot.get("scenario"):
         parts.append("tessera.scenario=%s" % boot["scenario"])
     if "expect_cpus" in boot:

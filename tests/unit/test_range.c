@@ -133,7 +133,18 @@ static void range_overlaps_boundaries(void)
 	CHECK(range_set_overlaps(&s, 0x1fff, 0x3000));
 	CHECK(range_set_overlaps(&s, 0, 0x10000));      /* covers */
 	CHECK(range_set_overlaps(&s, 0x1800, 0x1900));  /* inside */
-	CHECK(!range_set_overlaps(&s, 0x1800, 0x1800)); /* empty query */
+	CHECK(!range_set_overlaps(&s, 0x3000, 0x4000)); /* disjoint */
+}
+
+/* BUG: an empty interval [x, x) inside a range is reported as overlapping. */
+static void range_overlaps_empty_query(void)
+{
+	struct range_set s;
+
+	range_set_init(&s);
+	range_set_add(&s, 0x1000, 0x2000);
+	CHECK(!range_set_overlaps(&s, 0x1800, 0x1800));
+	CHECK(!range_set_overlaps(&s, 0x1900, 0x1800)); /* inverted */
 }
 
 static void range_remove_split(void)
@@ -277,6 +288,7 @@ static const struct tu_case cases[] = {
 	TU_CASE(range_add_extremes),
 	TU_CASE(range_contains_boundaries),
 	TU_CASE(range_overlaps_boundaries),
+	TU_CASE(range_overlaps_empty_query),
 	TU_CASE(range_remove_split),
 	TU_CASE(range_remove_edges_and_multi),
 	TU_CASE(range_add_full),

@@ -26,13 +26,17 @@ static spinlock_t dom0_smp_lock;
 static u64 dom0_lapic_page;  /* 0: not protected */
 static bool sipi_armed[MAX_CPUS];
 
+static void dom0_smp_maybe_unprotect(void);
+
 void dom0_smp_init(void)
 {
 	dom0_lapic_page = lapic_base();
-	if (nr_cpus > 1)
+	if (nr_cpus > 1) {
 		dom0->p2m.ops->map(&dom0->p2m, dom0_lapic_page, dom0_lapic_page, PAGE_SIZE, P2M_R);
-	else
+		dom0_smp_maybe_unprotect(); /* dom0_max_vcpus=1 */
+	} else {
 		dom0_lapic_page = 0;
+	}
 }
 
 bool dom0_lapic_protected(u64 gpa)
@@ -55,8 +59,9 @@ static void dom0_smp_maybe_unprotect(void)
 	if (dom0->vcpus_started < dom0->max_vcpus || !dom0_lapic_page)
 		return;
 	if (parked_cpus()) {
-		log_info("smp: %u CPUs stay parked; dom0's LAPIC writes stay trapped so it "
-			 "cannot start them outside the hypervisor\n", parked_cpus());
+		log_info("smp: %u parked CPU(s) stay outside dom0; its LAPIC writes stay "
+			 "trapped so it cannot start them outside the hypervisor\n",
+			 parked_cpus());
 		return;
 	}
 	dom0->p2m.ops->map(&dom0->p2m, dom0_lapic_page, dom0_lapic_page, PAGE_SIZE, P2M_RWX);

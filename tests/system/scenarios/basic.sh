@@ -69,6 +69,28 @@ else
     rm -f /tmp/hvrange.bin
 fi
 
+# --- isolation-write ---------------------------------------------------------
+# Overwrite the hypervisor's whole image through /dev/mem. If one byte landed,
+# the hypervisor's code would be gone and the next exit (CPUID below) would
+# kill the machine; instead the writes must go nowhere and CPUID still answer.
+if [ -n "$entry" ] && [ "$(cat "$entry/type")" = "Reserved" ]; then
+    tr '\000' '\245' < /dev/zero | head -c "$want_bytes" > /tmp/pattern.bin
+    dd if=/tmp/pattern.bin of=/dev/mem bs=4096 seek="$skip" count="$count" \
+        conv=notrunc 2>/tmp/dd.err
+    ddrc=$?
+    sig=$(hv_signature)
+    if [ "$ddrc" -ne 0 ]; then
+        fail isolation-write "dd to /dev/mem failed (rc $ddrc: $(tail -n 1 /tmp/dd.err))"
+    elif [ "$sig" != "TesseraHV" ]; then
+        fail isolation-write "after the write CPUID says '$sig'"
+    else
+        pass isolation-write
+    fi
+    rm -f /tmp/pattern.bin
+else
+    fail isolation-write "no Reserved memmap entry at 0x200000"
+fi
+
 # --- isolation-alive ---------------------------------------------------------
 up=$(sh -c 'cat /proc/uptime' 2>/dev/null)
 if [ -n "$up" ]; then pass isolation-alive; else fail isolation-alive "could not fork/read /proc/uptime"; fi
