@@ -28,10 +28,16 @@ static void dom0_npf_protected(struct domain *d, u64 page, const struct vm_exit 
 		panic("npt: out of memory mapping dom0's scratch page\n");
 }
 
+/*
+ * Only the flush-and-retry path can make no progress; a fault that comes
+ * back at the same address from the same instruction a thousand times in a
+ * row is a bug, not a stale TLB entry.
+ */
 static void dom0_npf_repeat_check(struct vcpu *v, const struct vm_exit *e)
 {
-	if (v->last_npf_gpa != e->npf.gpa) {
+	if (v->last_npf_gpa != e->npf.gpa || v->last_npf_rip != e->rip) {
 		v->last_npf_gpa = e->npf.gpa;
+		v->last_npf_rip = e->rip;
 		v->npf_repeats = 0;
 		return;
 	}
@@ -48,7 +54,6 @@ void dom0_handle_npf(struct vcpu *v, const struct vm_exit *e)
 	struct domain *d = v->dom;
 	u64 page = e->npf.gpa & PAGE_MASK;
 
-	dom0_npf_repeat_check(v, e);
 	if (e->npf.write && dom0_lapic_protected(e->npf.gpa)) {
 		dom0_lapic_write(v, e->npf.gpa);
 		return;
@@ -58,7 +63,8 @@ void dom0_handle_npf(struct vcpu *v, const struct vm_exit *e)
 		dom0_npf_protected(d, page, e);
 	else if (!e->npf.present && d->p2m.ops->map(&d->p2m, page, page, PAGE_SIZE, P2M_RWX))
 		panic("npt: out of memory mapping MMIO 0x%lx for dom0\n", page);
-	/* Present and allowed: another CPU changed the entry; a flush is enough. */
+	else if (e->npf.present)
+		dom0_npf_repeat_check(v, e); /* allowed now: a stale entry; flush */
 	spin_unlock(&d->p2m_lock);
 	hvm->flush_tlb(v);
 }

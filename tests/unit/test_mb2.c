@@ -453,10 +453,13 @@ static void mb2_mmap_entry_size_wraps(void)
 	mbi_init(&m);
 	p = mbi_tag(&m, MB2_TAG_MMAP, 16); /* no entries */
 	put32(p, 0xfffffff0);
-	p = mbi_tag(&m, 99, 8 + 24); /* an unknown tag holding a fake entry */
-	put64(p, 0);
-	put64(p + 8, 0x40000000);
-	put32(p + 16, 1);
+	/*
+	 * The bytes right after the tag are the next tag: read as an entry,
+	 * addr = type | size << 32, len and type come from its payload.
+	 */
+	p = mbi_tag(&m, 99, 8 + 24);
+	put64(p, 0x40000000); /* "len" */
+	put32(p + 8, 1);      /* "type": RAM */
 	mbi_end(&m);
 	CHECK_REJECTED(parse(&m, &err), &err);
 	CHECK_EQ(bi.mmap.count, 0);

@@ -56,7 +56,7 @@ struct vcpu {
 	struct percpu *pcpu;
 	enum vcpu_state state;
 	u64 exits[EXIT_REASON_MAX];
-	u64 last_npf_gpa;       /* to catch a fault that repeats forever */
+	u64 last_npf_gpa, last_npf_rip; /* to catch a fault that repeats forever */
 	u32 npf_repeats;
 };
 
