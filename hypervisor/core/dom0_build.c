@@ -93,12 +93,16 @@ static void dom0_build_p2m(struct domain *d, const struct e820_map *host)
 	d->p2m.ops = &npt_paging_ops;
 	if (d->p2m.ops->init(&d->p2m))
 		panic("dom0: no memory for its nested page table\n");
+	int rc = 0;
+
 	range_set_init(&map);
-	range_set_add(&map, 0, top);
+	rc |= range_set_add(&map, 0, top);
 	for (unsigned int i = 0; i < host_ram.count; i++)
-		range_set_remove(&map, host_ram.r[i].start, host_ram.r[i].end);
+		rc |= range_set_remove(&map, host_ram.r[i].start, host_ram.r[i].end);
 	for (unsigned int i = 0; i < d->ram.count; i++)
-		range_set_add(&map, d->ram.r[i].start, d->ram.r[i].end);
+		rc |= range_set_add(&map, d->ram.r[i].start, d->ram.r[i].end);
+	if (rc)
+		panic("dom0: the memory map has too many pieces to describe\n");
 	for (unsigned int i = 0; i < map.count; i++)
 		if (d->p2m.ops->map(&d->p2m, map.r[i].start, map.r[i].start,
 				    map.r[i].end - map.r[i].start, P2M_RWX))

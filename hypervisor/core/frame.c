@@ -84,9 +84,9 @@ u64 frame_alloc_top(struct frame_alloc *fa, u64 count, u64 align, u64 limit_pfn)
 
 u64 frame_alloc_bottom(struct frame_alloc *fa, u64 count, u64 align, u64 min_pfn)
 {
-	if (!count || !align)
+	if (!count || !align || count > fa->nframes || min_pfn > fa->nframes)
 		return FRAME_NONE;
-	for (u64 pfn = ALIGN_UP(min_pfn, align); pfn + count <= fa->nframes; pfn += align) {
+	for (u64 pfn = ALIGN_UP(min_pfn, align); pfn <= fa->nframes - count; pfn += align) {
 		if (frame_run_free(fa, pfn, count)) {
 			frame_reserve(fa, pfn, count);
 			return pfn;

@@ -26,11 +26,14 @@ static void mb2_copy_string(char *dst, const char *src, u64 len)
 
 static int mb2_parse_mmap(const u8 *tag, u32 size, struct boot_info *bi)
 {
-	u32 entry_size = *(const u32 *)(tag + 8);
+	u32 entry_size;
 
-	if (size < 16 || entry_size < sizeof(struct mb2_mmap_entry))
+	if (size < 16)
 		return -1;
-	for (u32 off = 16; off + entry_size <= size; off += entry_size) {
+	memcpy(&entry_size, tag + 8, 4);
+	if (entry_size < sizeof(struct mb2_mmap_entry) || entry_size > size)
+		return -1;
+	for (u64 off = 16; off + entry_size <= size; off += entry_size) {
 		const struct mb2_mmap_entry *e = (const void *)(tag + off);
 		u32 type = e->type;
 
@@ -101,7 +104,7 @@ int mb2_parse(const void *mbi, u64 mbi_pa, u64 max_len, struct boot_info *bi,
 
 		if (t->type == MB2_TAG_END)
 			break;
-		if (t->size < 8 || off + t->size > total) {
+		if (t->size < 8 || (u64)off + t->size > total) {
 			*err = "malformed tag";
 			return -1;
 		}
@@ -109,7 +112,7 @@ int mb2_parse(const void *mbi, u64 mbi_pa, u64 max_len, struct boot_info *bi,
 			*err = "malformed memory map or module tag";
 			return -1;
 		}
-		off += ALIGN_UP(t->size, 8);
+		off += (u32)ALIGN_UP((u64)t->size, 8);
 	}
 	if (bi->mmap.count == 0) {
 		*err = "no memory map tag";

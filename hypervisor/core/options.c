@@ -12,23 +12,39 @@ void options_defaults(struct hv_options *o)
 	o->dom0_max_vcpus = 0;
 }
 
-int parse_size(const char *s, u64 *bytes)
+static int size_suffix_shift(char c)
 {
-	const char *end;
-	u64 v, shift = 10;
-
-	if (parse_u64(s, &end, &v))
-		return -1;
-	switch (*end) {
-	case 'B': case 'b': shift = 0; end++; break;
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
-	case '\0': break;
+	switch (c) {
+	case 'B': case 'b': return 0;
+	case 'K': case 'k': return 10;
+	case 'M': case 'm': return 20;
+	case 'G': case 'g': return 30;
+	case 'T': case 't': return 40;
 	default: return -1;
 	}
-	if (*end || (v << shift) >> shift != v)
+}
+
+/*
+ * The unit, if any, is always the last character, so "0x40000000B" is
+ * 1 GiB and not a hex number ending in the digit B.
+ */
+int parse_size(const char *s, u64 *bytes)
+{
+	char num[32];
+	size_t len = strlen(s);
+	int shift = len ? size_suffix_shift(s[len - 1]) : -1;
+	const char *end;
+	u64 v;
+
+	if (shift >= 0)
+		len--;
+	else
+		shift = 10; /* bare numbers are KiB, as for Xen's dom0_mem= */
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (parse_u64(num, &end, &v) || *end || (v << shift) >> shift != v)
 		return -1;
 	*bytes = v << shift;
 	return 0;
@@ -85,16 +101,22 @@ static void options_apply(const char *name, const char *value, struct hv_options
 	}
 }
 
-/* Split one whitespace-separated word into name and optional value. */
-static const char *options_next_word(const char *p, char *word)
+/*
+ * Split off one whitespace-separated word. *too_long is set when it did
+ * not fit: such a word is reported, never applied cut short.
+ */
+static const char *options_next_word(const char *p, char *word, bool *too_long)
 {
 	unsigned int n = 0;
 
+	*too_long = false;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	while (*p && *p != ' ' && *p != '\t') {
 		if (n + 1 < OPT_WORD_MAX)
 			word[n++] = *p;
+		else
+			*too_long = true;
 		p++;
 	}
 	word[n] = '\0';
@@ -105,10 +127,20 @@ void options_parse(const char *cmdline, struct hv_options *o, options_report_fn 
 {
 	char word[OPT_WORD_MAX];
 	const char *p = cmdline;
-	bool first = true;
+	bool first = true, too_long;
 
-	while (*(p = options_next_word(p, word)) || word[0]) {
+	while (*(p = options_next_word(p, word, &too_long)) || word[0]) {
 		char *eq = strchr(word, '=');
+
+		if (too_long) {
+			if (eq)
+				*eq = '\0';
+			report(OPTION_MALFORMED, word, "(longer than the limit)");
+			first = false;
+			if (!*p)
+				break;
+			continue;
+		}
 
 		/* Some loaders put the image path first; it is not an option. */
 		if (first && word[0] == '/') {

@@ -34,8 +34,13 @@ int range_set_add(struct range_set *s, u64 start, u64 end)
 		return 0;
 	while (i < s->count && s->r[i].end < start)
 		i++;
-	if (range_set_insert_at(s, i, start, end))
+	/* Touching an existing range: grow it in place, even when the set is full. */
+	if (i < s->count && s->r[i].start <= end) {
+		s->r[i].start = MIN(s->r[i].start, start);
+		s->r[i].end = MAX(s->r[i].end, end);
+	} else if (range_set_insert_at(s, i, start, end)) {
 		return -1;
+	}
 	/* Merge the new range with every following range it touches. */
 	while (i + 1 < s->count && s->r[i + 1].start <= s->r[i].end) {
 		s->r[i].start = MIN(s->r[i].start, s->r[i + 1].start);
@@ -58,6 +63,8 @@ int range_set_remove(struct range_set *s, u64 start, u64 end)
 			/* Split: keep [r->start, start) and [end, r->end). */
 			u64 tail = r->end;
 
+			if (s->count == RANGE_SET_MAX)
+				return -1; /* leave the set as it was */
 			r->end = start;
 			return range_set_insert_at(s, i + 1, end, tail);
 		}
@@ -83,6 +90,8 @@ bool range_set_contains(const struct range_set *s, u64 addr)
 
 bool range_set_overlaps(const struct range_set *s, u64 start, u64 end)
 {
+	if (start >= end)
+		return false;
 	for (unsigned int i = 0; i < s->count; i++)
 		if (s->r[i].start < end && start < s->r[i].end)
 			return true;
