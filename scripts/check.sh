@@ -3,4 +3,4 @@
 set -euo pipefail
 . "$(dirname "$0")/quickstart-lib.sh"
 tess_build
-make check
+make --no-print-directory check

@@ -15,7 +15,13 @@ trap 'rm -f "$out"' EXIT
 
 echo "=== unit tests"
 if [[ -f tests/unit/Makefile ]] && make -C tests/unit -n check-unit >/dev/null 2>&1; then
-    make --no-print-directory -C tests/unit check-unit 2>&1 | tee -a "$out" || true
+    unit_rc=0
+    make --no-print-directory -C tests/unit check-unit 2>&1 | tee -a "$out" \
+        || unit_rc=${PIPESTATUS[0]}
+    # A build failure prints no FAIL line of its own: count it.
+    if [[ $unit_rc -ne 0 ]] && ! grep -q '^FAIL: unit/' "$out"; then
+        echo "FAIL: unit/build: make check-unit exited with status $unit_rc" | tee -a "$out"
+    fi
 else
     echo "(tests/unit has no check-unit target yet; skipped)"
 fi
@@ -23,8 +29,12 @@ fi
 echo "=== system tests"
 mkdir -p tests/system/logs
 # shellcheck disable=SC2086
+harness_rc=0
 "$python" "$src/tests/system/harness.py" --log-dir tests/system/logs ${HARNESS_ARGS:-} 2>&1 \
-    | tee -a "$out" || true
+    | tee -a "$out" || harness_rc=${PIPESTATUS[0]}
+if [[ $harness_rc -ne 0 ]] && ! grep -q '^FAIL: ' "$out"; then
+    echo "FAIL: system/harness: harness.py exited with status $harness_rc" | tee -a "$out"
+fi
 
 passed=$(grep -c '^PASS: ' "$out" || true)
 failed=$(grep -c '^FAIL: ' "$out" || true)
