@@ -2,11 +2,10 @@
  * Hypercall dispatch: one table, deny by default, each entry flagged for
  * the callers it serves (DESIGN D9). Only the version query exists yet.
  */
-#include <public/tessera.h>
+#include <public/hypercall.h>
 #include <tess/domain.h>
 #include <tess/hypercall.h>
 
-#define TESS_EPERM 1
 
 #define HC_DOM0 (1u << 0)
 #define HC_ANY (1u << 1)

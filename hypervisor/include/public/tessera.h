@@ -29,12 +29,7 @@
 #define TESS_CPUID_LEAF_MAX     TESS_CPUID_LEAF_VERSION
 #define TESS_CPUID_SIGNATURE    "TesseraHV\0\0\0"
 
-/*
- * Hypercalls (VMMCALL on AMD, VMCALL on Intel): RAX = call number, the
- * result in RAX is >= 0 on success or a negative errno. Only the version
- * query exists so far; every other number answers -TESS_ENOSYS.
- */
-#define TESS_HC_VERSION 0u
+/* No such hypercall (the calls themselves are in hypercall.h). */
 #define TESS_ENOSYS     38
 
 #endif /* TESSERA_PUBLIC_TESSERA_H */
