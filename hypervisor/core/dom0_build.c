@@ -267,8 +267,8 @@ struct vcpu *dom0_build(struct boot_info *bi, const struct hv_options *o)
 
 	if (bi->nr_modules < 1)
 		panic("dom0: no kernel: GRUB needs 'module2 /boot/vmlinuz ...'\n");
-	d->name = "dom0";
-	dom0 = d;
+	memcpy(d->name, "dom0", 5);
+	domain_register_dom0(d);
 	dom0_release_low_memory();
 	bytes = dom0_pick_size(o);
 	dom0_take_ram(d, bytes);

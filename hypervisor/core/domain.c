@@ -1,5 +1,6 @@
-/* Domain and vCPU objects. */
+/* The domain table, guest memory access, and vCPU objects. */
 #include <tess/domain.h>
+#include <tess/fpu.h>
 #include <tess/hvm.h>
 #include <tess/lib.h>
 #include <tess/log.h>
@@ -7,19 +8,81 @@
 #include <tess/percpu.h>
 
 struct domain *dom0;
+spinlock_t domains_lock;
+static struct domain *domains[DOMAIN_MAX];
+
+void domain_register_dom0(struct domain *d)
+{
+	d->id = 0;
+	d->passthrough = true;
+	d->state = TESS_DOMSTATE_RUNNING;
+	domains[0] = d;
+	dom0 = d;
+}
+
+struct domain *domain_find(unsigned int domid)
+{
+	return domid < DOMAIN_MAX ? domains[domid] : NULL;
+}
+
+unsigned int domain_count(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < DOMAIN_MAX; i++)
+		n += domains[i] != NULL;
+	return n;
+}
+
+unsigned int domain_list(u32 *ids, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < DOMAIN_MAX && n < max; i++)
+		if (domains[i])
+			ids[n++] = i;
+	return n;
+}
+
+/* Free slot for a new domain; 0 when the table is full (slot 0 is dom0's). */
+unsigned int domain_alloc_slot(struct domain *d)
+{
+	for (unsigned int i = 1; i < DOMAIN_MAX; i++) {
+		if (!domains[i]) {
+			domains[i] = d;
+			d->id = i;
+			return i;
+		}
+	}
+	return 0;
+}
+
+void domain_free_slot(struct domain *d)
+{
+	if (d->id && d->id < DOMAIN_MAX && domains[d->id] == d)
+		domains[d->id] = NULL;
+}
+
+/* Machine address of gpa in d's RAM: 0 with *spa, or -1 if it is not d's RAM. */
+static int domain_gpa_to_spa(struct domain *d, u64 gpa, u64 *spa)
+{
+	unsigned int perms;
+
+	/* RAM only: reading MMIO on a guest's behalf could have side effects. */
+	if (!range_set_contains(&d->ram, gpa))
+		return -1;
+	return d->p2m.ops->lookup(&d->p2m, gpa, spa, &perms);
+}
 
 int domain_read_gpa(struct domain *d, u64 gpa, void *buf, u64 len)
 {
 	u8 *out = buf;
+	u64 spa;
 
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (gpa & 0xfff));
-		u64 spa;
-		unsigned int perms;
 
-		/* RAM only: reading MMIO on a guest's behalf could have side effects. */
-		if (!range_set_contains(&d->ram, gpa) ||
-		    d->p2m.ops->lookup(&d->p2m, gpa, &spa, &perms))
+		if (domain_gpa_to_spa(d, gpa, &spa))
 			return -1;
 		memcpy(out, phys_to_virt(spa), chunk);
 		out += chunk, gpa += chunk, len -= chunk;
@@ -27,14 +90,32 @@ int domain_read_gpa(struct domain *d, u64 gpa, void *buf, u64 len)
 	return 0;
 }
 
+int domain_write_gpa(struct domain *d, u64 gpa, const void *buf, u64 len)
+{
+	const u8 *in = buf;
+	u64 spa;
+
+	while (len) {
+		u64 chunk = MIN(len, PAGE_SIZE - (gpa & 0xfff));
+
+		if (domain_gpa_to_spa(d, gpa, &spa))
+			return -1;
+		memcpy(phys_to_virt(spa), in, chunk);
+		in += chunk, gpa += chunk, len -= chunk;
+	}
+	return 0;
+}
+
 struct vcpu *domain_create_vcpu(struct domain *d, unsigned int id, struct percpu *c)
 {
+	struct vcpu_config cfg = { .passthrough = d->passthrough };
+	u64 pages = ALIGN_UP(sizeof(struct vcpu), PAGE_SIZE) >> PAGE_SHIFT;
 	u64 pa;
 	struct vcpu *v;
 
 	if (id >= DOMAIN_MAX_VCPUS)
 		return NULL;
-	pa = mm_alloc_page();
+	pa = mm_alloc_pages(pages, 1);
 	if (!pa)
 		return NULL;
 	v = phys_to_virt(pa);
@@ -42,12 +123,23 @@ struct vcpu *domain_create_vcpu(struct domain *d, unsigned int id, struct percpu
 	v->id = id;
 	v->pcpu = c;
 	v->state = VCPU_RUNNING;
-	if (hvm->vcpu_init(v, d->p2m.ops->root(&d->p2m))) {
-		mm_free_pages(pa, 1);
+	fpu_init_state(&v->fpu);
+	cfg.slat_root = d->p2m.ops->root(&d->p2m);
+	if (hvm->vcpu_init(v, &cfg)) {
+		mm_free_pages(pa, pages);
 		return NULL;
 	}
 	d->vcpus[id] = v;
 	return v;
+}
+
+void domain_free_vcpu(struct vcpu *v)
+{
+	u64 pages = ALIGN_UP(sizeof(struct vcpu), PAGE_SIZE) >> PAGE_SHIFT;
+
+	v->dom->vcpus[v->id] = NULL;
+	hvm->vcpu_free(v);
+	mm_free_pages(virt_to_phys(v), pages);
 }
 
 /* State after INIT + SIPI (Intel SDM vol. 3 table 9-1; AMD APM vol. 2 14.1.3). */

@@ -1,7 +1,8 @@
 /*
- * Handling of the neutral exit record: one handler per reason, looked up
- * in a table. A reason without a handler is fatal for the guest; for dom0
- * that means the machine, which is logged and reset.
+ * Handling of dom0's exits: one handler per reason, looked up in a table.
+ * A reason without a handler is fatal, and for dom0 that means the
+ * machine, which is logged and reset. The exit_do_* handlers are shared
+ * with children (core/child_run.c).
  */
 #include <tess/cpuid.h>
 #include <tess/dom0.h>
@@ -26,7 +27,7 @@ static __noreturn void exit_fatal(struct vcpu *v, const struct vm_exit *e, const
 	machine_reboot();
 }
 
-static void exit_cpuid(struct vcpu *v, const struct vm_exit *e)
+void exit_do_cpuid(struct vcpu *v, const struct vm_exit *e)
 {
 	struct cpuid_regs r;
 
@@ -38,7 +39,7 @@ static void exit_cpuid(struct vcpu *v, const struct vm_exit *e)
 	hvm->advance_rip(v, e->insn_len);
 }
 
-static void exit_msr_read(struct vcpu *v, const struct vm_exit *e)
+void exit_do_msr_read(struct vcpu *v, const struct vm_exit *e)
 {
 	u64 val;
 
@@ -51,7 +52,7 @@ static void exit_msr_read(struct vcpu *v, const struct vm_exit *e)
 	hvm->advance_rip(v, e->insn_len);
 }
 
-static void exit_msr_write(struct vcpu *v, const struct vm_exit *e)
+void exit_do_msr_write(struct vcpu *v, const struct vm_exit *e)
 {
 	if (msr_write(v, e->msr.index, e->msr.value)) {
 		hvm->inject_exception(v, X86_GP, true, 0);
@@ -60,13 +61,16 @@ static void exit_msr_write(struct vcpu *v, const struct vm_exit *e)
 	hvm->advance_rip(v, e->insn_len);
 }
 
-static void exit_hypercall(struct vcpu *v, const struct vm_exit *e)
+void exit_do_hypercall(struct vcpu *v, const struct vm_exit *e)
 {
+	const u64 *r = v->regs.gpr;
+	u64 args[4] = { r[GPR_RDI], r[GPR_RSI], r[GPR_RDX], r[GPR_R10] };
 	struct vcpu_paging p;
 
 	hvm->get_paging(v, &p);
-	v->regs.gpr[GPR_RAX] = (u64)hypercall_dispatch(v, v->regs.gpr[GPR_RAX], p.cpl);
+	/* Step over VMMCALL first: RUN re-enters dom0 only after the child's run. */
 	hvm->advance_rip(v, e->insn_len);
+	v->regs.gpr[GPR_RAX] = (u64)hypercall_dispatch(v, r[GPR_RAX], args, p.cpl);
 }
 
 static void exit_npf(struct vcpu *v, const struct vm_exit *e)
@@ -86,7 +90,7 @@ static void exit_init(struct vcpu *v, const struct vm_exit *e)
 		 v->dom->id, v->id);
 }
 
-static void exit_virt_insn(struct vcpu *v, const struct vm_exit *e)
+void exit_do_virt_insn(struct vcpu *v, const struct vm_exit *e)
 {
 	(void)e;
 	hvm->inject_exception(v, X86_UD, false, 0); /* SVM is hidden: #UD as on a CPU without it */
@@ -98,20 +102,20 @@ static void exit_nothing(struct vcpu *v, const struct vm_exit *e)
 }
 
 static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
-	[EXIT_CPUID] = exit_cpuid,
-	[EXIT_MSR_READ] = exit_msr_read,
-	[EXIT_MSR_WRITE] = exit_msr_write,
-	[EXIT_HYPERCALL] = exit_hypercall,
+	[EXIT_CPUID] = exit_do_cpuid,
+	[EXIT_MSR_READ] = exit_do_msr_read,
+	[EXIT_MSR_WRITE] = exit_do_msr_write,
+	[EXIT_HYPERCALL] = exit_do_hypercall,
 	[EXIT_NPF] = exit_npf,
 	[EXIT_SHUTDOWN] = exit_shutdown,
 	[EXIT_INIT] = exit_init,
 	[EXIT_INTR] = exit_nothing,
-	[EXIT_VIRT_INSN] = exit_virt_insn,
+	[EXIT_VIRT_INSN] = exit_do_virt_insn,
 };
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
 	"none", "cpuid", "msr-read", "msr-write", "hypercall", "npf", "shutdown",
-	"init", "intr", "hlt", "virt-insn", "invalid-state", "unknown",
+	"init", "intr", "hlt", "io", "virt-insn", "invalid-state", "unknown",
 };
 
 const char *exit_reason_name(enum exit_reason r)

@@ -7,6 +7,7 @@
 
 static char log_ring[LOG_RING_SIZE];
 static u64 log_head; /* bytes ever written */
+static u64 log_tail; /* bytes cleared by a reader (tess dmesg --clear) */
 static spinlock_t log_lock;
 static bool log_console = true;
 static int log_console_level = LOG_INFO;
@@ -26,16 +27,22 @@ static void log_ring_put(const char *s, unsigned int len)
 
 u64 log_ring_read(char *buf, u64 len)
 {
-	u64 avail, start, n;
+	u64 avail, n;
 
 	spin_lock(&log_lock);
-	avail = MIN(log_head, (u64)LOG_RING_SIZE);
-	start = log_head - avail;
+	avail = MIN(log_head - log_tail, (u64)LOG_RING_SIZE);
 	n = MIN(len, avail);
-	for (u64 i = 0; i < n; i++)
-		buf[i] = log_ring[(start + i) % LOG_RING_SIZE];
+	for (u64 i = 0; i < n; i++) /* the newest n bytes, oldest first */
+		buf[i] = log_ring[(log_head - n + i) % LOG_RING_SIZE];
 	spin_unlock(&log_lock);
 	return n;
+}
+
+void log_ring_clear(void)
+{
+	spin_lock(&log_lock);
+	log_tail = log_head;
+	spin_unlock(&log_lock);
 }
 
 static void log_vprintf(int level, const char *fmt, va_list ap)

@@ -152,3 +152,20 @@ int pt_unmap(struct pt_ctx *c, u64 va, u64 size)
 		return -2;
 	return pt_unmap_level(c, va, size, 3);
 }
+
+static void pt_free_level(struct pt_ctx *c, u64 table_pa, unsigned int level)
+{
+	u64 *t = pt_table(c, table_pa);
+
+	for (unsigned int i = 0; level > 1 && i < PT_ENTRIES; i++)
+		if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
+			pt_free_level(c, t[i] & PTE_ADDR, level - 1);
+	c->free_table(table_pa, c->opaque);
+}
+
+void pt_free_tables(struct pt_ctx *c)
+{
+	if (c->root)
+		pt_free_level(c, c->root, 4);
+	c->root = 0;
+}

@@ -21,12 +21,19 @@ static u64 npt_alloc_table(void *opaque)
 	return mm_alloc_page();
 }
 
+static void npt_free_table(u64 pa, void *opaque)
+{
+	(void)opaque;
+	mm_free_pages(pa, 1);
+}
+
 static int npt_init(struct p2m *p)
 {
 	p->pt.table_flags = NPT_TABLE_FLAGS;
 	p->pt.allow_1g = boot_cpu.page_1g;
 	p->pt.to_virt = npt_to_virt;
 	p->pt.alloc_table = npt_alloc_table;
+	p->pt.free_table = npt_free_table;
 	p->pt.root = mm_alloc_page();
 	return p->pt.root ? 0 : -1;
 }
@@ -62,6 +69,11 @@ static u64 npt_root(struct p2m *p)
 	return p->pt.root;
 }
 
+static void npt_destroy(struct p2m *p)
+{
+	pt_free_tables(&p->pt);
+}
+
 const struct paging_ops npt_paging_ops = {
 	.name = "HAP (NPT)",
 	.init = npt_init,
@@ -69,4 +81,5 @@ const struct paging_ops npt_paging_ops = {
 	.unmap = npt_unmap,
 	.lookup = npt_lookup,
 	.root = npt_root,
+	.destroy = npt_destroy,
 };

@@ -71,6 +71,7 @@ typedef int64_t tess_s64;
 #define TESS_EBUSY  16   /* vCPU already running, or domain in the wrong state */
 #define TESS_EEXIST 17   /* name or UUID already in use */
 #define TESS_EINVAL 22   /* malformed argument */
+#define TESS_ENOSPC 28   /* no free domain slot */
 #define TESS_ERANGE 34   /* vCPU or size out of range */
 /* TESS_ENOSYS (38) is in tessera.h: no such call. */
 

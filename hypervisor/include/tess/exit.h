@@ -18,6 +18,7 @@ enum exit_reason {
 	EXIT_INIT,
 	EXIT_INTR,          /* physical interrupt */
 	EXIT_HLT,
+	EXIT_IO,            /* IN/OUT; the next RIP comes with it (APM 15.10.2) */
 	EXIT_VIRT_INSN,     /* VMRUN, VMLOAD, STGI, ...: the guest gets #UD */
 	EXIT_INVALID,       /* the vendor refused the guest state */
 	EXIT_UNKNOWN,
@@ -32,10 +33,19 @@ struct vm_exit {
 		struct { u32 leaf, subleaf; } cpuid;
 		struct { u32 index; u64 value; } msr;
 		struct { u64 gpa; bool write, fetch, present; } npf;
+		struct { u16 port; bool in; } io;
 		struct { u64 code, info1, info2; } raw;
 	};
 };
 
 const char *exit_reason_name(enum exit_reason r);
+
+struct vcpu;
+/* Handlers every kind of domain shares (core/exit.c). */
+void exit_do_cpuid(struct vcpu *v, const struct vm_exit *e);
+void exit_do_msr_read(struct vcpu *v, const struct vm_exit *e);
+void exit_do_msr_write(struct vcpu *v, const struct vm_exit *e);
+void exit_do_hypercall(struct vcpu *v, const struct vm_exit *e);
+void exit_do_virt_insn(struct vcpu *v, const struct vm_exit *e);
 
 #endif

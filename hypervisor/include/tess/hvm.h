@@ -12,12 +12,19 @@
 
 struct percpu;
 
+/* How a vCPU is set up: dom0's passthrough vCPUs, or a child's. */
+struct vcpu_config {
+	u64 slat_root;     /* nested page table root */
+	bool passthrough;  /* dom0: real interrupts, I/O ports and most MSRs */
+};
+
 struct hvm_ops {
 	const char *name;
 	const char *slat_name;  /* "NPT" or "EPT" */
 	bool (*supported)(const struct cpu_features *f, const char **why);
 	int (*cpu_init)(struct percpu *c);
-	int (*vcpu_init)(struct vcpu *v, u64 slat_root);
+	int (*vcpu_init)(struct vcpu *v, const struct vcpu_config *cfg);
+	void (*vcpu_free)(struct vcpu *v);
 	void (*vcpu_load_state)(struct vcpu *v, const struct vcpu_boot_state *s);
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*advance_rip)(struct vcpu *v, unsigned int len);

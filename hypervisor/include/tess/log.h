@@ -13,8 +13,10 @@
 
 void log_set_console(bool enabled, int level);
 void log_printf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Copy up to len bytes of the ring, oldest first; returns bytes copied. */
+/* Copy the newest len bytes of the ring (fewer if it holds less), oldest first. */
 u64 log_ring_read(char *buf, u64 len);
+/* Forget what the ring holds (the console output is not affected). */
+void log_ring_clear(void);
 
 #define log_err(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)

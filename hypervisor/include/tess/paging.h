@@ -27,6 +27,7 @@ struct paging_ops {
 	/* 0 with *spa and *perms, or -1 if gpa is not mapped. */
 	int (*lookup)(struct p2m *p, u64 gpa, u64 *spa, unsigned int *perms);
 	u64 (*root)(struct p2m *p); /* what the vendor loads (nested CR3) */
+	void (*destroy)(struct p2m *p); /* free every table */
 };
 
 extern const struct paging_ops npt_paging_ops;

@@ -30,6 +30,7 @@ struct pt_ctx {
 	bool allow_1g;     /* CPU supports 1 GiB pages in this kind of table */
 	void *(*to_virt)(u64 pa, void *opaque);
 	u64 (*alloc_table)(void *opaque); /* zeroed page; 0 on failure */
+	void (*free_table)(u64 pa, void *opaque);
 	void *opaque;
 };
 
@@ -44,5 +45,7 @@ int pt_map(struct pt_ctx *c, u64 va, u64 pa, u64 size, u64 flags);
 int pt_lookup(const struct pt_ctx *c, u64 va, u64 *pa, u64 *flags, unsigned int *level);
 /* Clear the leaf for [va, va+size) (splitting large pages). */
 int pt_unmap(struct pt_ctx *c, u64 va, u64 size);
+/* Give every table page, the root included, back through free_table(). */
+void pt_free_tables(struct pt_ctx *c);
 
 #endif

@@ -47,7 +47,13 @@ struct vcpu_paging {
 struct domain;
 struct percpu;
 
+/* FXSAVE image (AMD APM vol. 2 section 11.4.4; Intel SDM vol. 1 10.5). */
+struct fpu_state {
+	u8 data[512];
+} __aligned(16);
+
 struct vcpu {
+	struct fpu_state fpu;   /* first: the page-aligned vcpu keeps it aligned */
 	struct domain *dom;
 	unsigned int id;
 	struct guest_regs regs; /* RAX..R15; RSP/RIP/RFLAGS live in vendor state */
@@ -55,6 +61,11 @@ struct vcpu {
 	u64 arch_pa;
 	struct percpu *pcpu;
 	enum vcpu_state state;
+	bool passthrough;       /* dom0's: shares the machine's devices */
+	bool initialised;       /* has a register state (SET_STATE done) */
+	bool halted;            /* stopped at HLT; runs again at its deadline */
+	volatile u32 running;   /* inside a RUN call on some CPU */
+	u64 tsc_deadline;       /* IA32_TSC_DEADLINE as the guest last wrote it */
 	u64 exits[EXIT_REASON_MAX];
 	u64 last_npf_gpa, last_npf_rip; /* to catch a fault that repeats forever */
 	u32 npf_repeats;

@@ -9,16 +9,20 @@
 #include <tess/log.h>
 #include <tess/mm.h>
 #include <tess/msr.h>
+#include <tess/fpu.h>
 #include <tess/percpu.h>
 #include <tess/x86.h>
 
 #include "svm.h"
 #include "vmcb.h"
 
-#define SVM_GUEST_ASID 1
+#define SVM_DOM0_ASID 1
+#define SVM_CHILD_ASID 2 /* every child entry flushes the TLB (no flush-by-ASID in TCG) */
 #define SVM_DEFAULT_PAT 0x0007040600070406ull
+#define SVM_V_INTR_MASKING (1u << 24)
 
-static u64 svm_msrpm_pa, svm_iopm_pa;
+/* Permission maps: dom0's pass most MSRs and every port; children's trap all. */
+static u64 svm_msrpm_pa, svm_iopm_pa, svm_child_msrpm_pa, svm_child_iopm_pa;
 
 static struct vmcb *vmcb_of(struct vcpu *v)
 {
@@ -45,6 +49,7 @@ static bool svm_supported(const struct cpu_features *f, const char **why)
 static int svm_cpu_init(struct percpu *c)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	fpu_cpu_init();
 	c->hsave_pa = mm_alloc_page();
 	c->host_state_pa = mm_alloc_page();
 	if (!c->hsave_pa || !c->host_state_pa)
@@ -89,10 +94,50 @@ static int svm_alloc_maps(void)
 	svm_msrpm_intercept(pm, MSR_EFER);
 	svm_msrpm_intercept(pm, MSR_VM_CR);
 	svm_msrpm_intercept(pm, MSR_VM_HSAVE_PA);
-	return 0; /* the I/O map stays zero: dom0 owns every port */
+	/* dom0's I/O map stays zero: it owns every port. */
+	svm_child_msrpm_pa = mm_alloc_pages(SVM_MSRPM_SIZE / PAGE_SIZE, 1);
+	svm_child_iopm_pa = mm_alloc_pages(SVM_IOPM_SIZE / PAGE_SIZE, 1);
+	if (!svm_child_msrpm_pa || !svm_child_iopm_pa)
+		return -1;
+	memset(phys_to_virt(svm_child_msrpm_pa), 0xff, SVM_MSRPM_SIZE);
+	memset(phys_to_virt(svm_child_iopm_pa), 0xff, SVM_IOPM_SIZE);
+	return 0;
 }
 
-static int svm_vcpu_init(struct vcpu *v, u64 slat_root)
+static void svm_vcpu_intercepts(struct vmcb *vmcb, bool passthrough)
+{
+	vmcb->ctl.intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_MSR |
+				    SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INIT |
+				    SVM_INTERCEPT_INVLPGA;
+	vmcb->ctl.intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+				    SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+				    SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+				    SVM_INTERCEPT_SKINIT;
+	if (passthrough) {
+		/*
+		 * Dom0 is a passthrough partition: physical interrupts and NMIs go
+		 * straight to it (no INTR/NMI intercept, V_INTR_MASKING clear), and
+		 * it owns all I/O ports. VMRUN must be intercepted (APM 15.5.1).
+		 */
+		vmcb->ctl.iopm_base_pa = svm_iopm_pa;
+		vmcb->ctl.msrpm_base_pa = svm_msrpm_pa;
+		vmcb->ctl.asid = SVM_DOM0_ASID;
+		return;
+	}
+	/*
+	 * A child: any physical interrupt or NMI ends its run so dom0 takes it
+	 * (V_INTR_MASKING keeps the child's IF away from the real one, APM
+	 * 15.21.1); HLT, every port and every MSR trap.
+	 */
+	vmcb->ctl.intercept_misc1 |= SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+				     SVM_INTERCEPT_HLT | SVM_INTERCEPT_IOIO;
+	vmcb->ctl.int_ctl = SVM_V_INTR_MASKING;
+	vmcb->ctl.iopm_base_pa = svm_child_iopm_pa;
+	vmcb->ctl.msrpm_base_pa = svm_child_msrpm_pa;
+	vmcb->ctl.asid = SVM_CHILD_ASID;
+}
+
+static int svm_vcpu_init(struct vcpu *v, const struct vcpu_config *cfg)
 {
 	struct vmcb *vmcb;
 
@@ -102,26 +147,21 @@ static int svm_vcpu_init(struct vcpu *v, u64 slat_root)
 	if (!v->arch_pa)
 		return -1;
 	v->arch = vmcb = phys_to_virt(v->arch_pa);
-	/*
-	 * Dom0 is a passthrough partition: physical interrupts and NMIs go
-	 * straight to it (no INTR/NMI intercept, V_INTR_MASKING clear), and it
-	 * owns all I/O ports. VMRUN must be intercepted (APM 15.5.1).
-	 */
-	vmcb->ctl.intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_MSR |
-				    SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INIT |
-				    SVM_INTERCEPT_INVLPGA;
-	vmcb->ctl.intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
-				    SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
-				    SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-				    SVM_INTERCEPT_SKINIT;
-	vmcb->ctl.iopm_base_pa = svm_iopm_pa;
-	vmcb->ctl.msrpm_base_pa = svm_msrpm_pa;
-	vmcb->ctl.asid = SVM_GUEST_ASID;
+	v->passthrough = cfg->passthrough;
+	svm_vcpu_intercepts(vmcb, cfg->passthrough);
 	vmcb->ctl.tlb_control = SVM_TLB_FLUSH_ALL;
 	vmcb->ctl.np_enable = SVM_NP_ENABLE;
-	vmcb->ctl.n_cr3 = slat_root;
+	vmcb->ctl.n_cr3 = cfg->slat_root;
 	vmcb->save.g_pat = SVM_DEFAULT_PAT;
 	return 0;
+}
+
+static void svm_vcpu_free(struct vcpu *v)
+{
+	if (v->arch_pa)
+		mm_free_pages(v->arch_pa, 1);
+	v->arch = NULL;
+	v->arch_pa = 0;
 }
 
 static void svm_set_seg(struct vmcb_seg *d, const struct seg *s)
@@ -170,7 +210,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		svm_enter(v->arch_pa, &v->regs, v->pcpu->host_state_pa);
 		v->regs.gpr[GPR_RAX] = vmcb->save.rax;
 		v->regs.gpr[GPR_RSP] = vmcb->save.rsp;
-		vmcb->ctl.tlb_control = 0;
+		/* Children share one ASID: flush on every entry (no flush-by-ASID here). */
+		vmcb->ctl.tlb_control = v->passthrough ? 0 : SVM_TLB_FLUSH_ALL;
 		/* An event cut short by the exit is delivered again (APM 15.7.2). */
 		vmcb->ctl.eventinj = (vmcb->ctl.exitintinfo & SVM_EVENTINJ_VALID)
 					     ? vmcb->ctl.exitintinfo : 0;
@@ -239,6 +280,7 @@ const struct hvm_ops svm_ops = {
 	.supported = svm_supported,
 	.cpu_init = svm_cpu_init,
 	.vcpu_init = svm_vcpu_init,
+	.vcpu_free = svm_vcpu_free,
 	.vcpu_load_state = svm_vcpu_load_state,
 	.vcpu_run = svm_vcpu_run,
 	.advance_rip = svm_advance_rip,

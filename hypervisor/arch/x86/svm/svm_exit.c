@@ -101,7 +101,14 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
 		exit->reason = EXIT_INIT;
 		break;
 	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI: /* held pending; dom0 takes it when it runs again */
 		exit->reason = EXIT_INTR;
+		break;
+	case SVM_EXIT_IOIO:
+		exit->reason = EXIT_IO;
+		exit->io.port = (u16)(vmcb->ctl.exitinfo1 >> 16);
+		exit->io.in = vmcb->ctl.exitinfo1 & 1;
+		exit->insn_len = (unsigned int)(vmcb->ctl.exitinfo2 - vmcb->save.rip);
 		break;
 	case SVM_EXIT_HLT:
 		exit->reason = EXIT_HLT;

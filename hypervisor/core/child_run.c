@@ -1,0 +1,154 @@
+/*
+ * A child vCPU's run, inside dom0's RUN hypercall. Dom0's x87/SSE state is
+ * swapped out for the child's; exits the hypervisor can finish re-enter the
+ * child at once; the others end the run with a tess_run_exit for dom0. Any
+ * exit without a handler crashes this child, never the hypervisor.
+ */
+#include <tess/child.h>
+#include <tess/domain.h>
+#include <tess/fpu.h>
+#include <tess/hvm.h>
+#include <tess/lib.h>
+#include <tess/log.h>
+#include <tess/percpu.h>
+#include <tess/x86.h>
+
+static bool child_stopped(const struct domain *d)
+{
+	return d->state == TESS_DOMSTATE_SHUTDOWN || d->state == TESS_DOMSTATE_CRASHED;
+}
+
+static void child_report_stop(const struct domain *d, struct tess_run_exit *out)
+{
+	out->reason = d->state == TESS_DOMSTATE_CRASHED ? TESS_EXIT_CRASHED : TESS_EXIT_SHUTDOWN;
+	out->detail = d->shutdown_reason;
+	out->gpa = d->crash_gpa;
+}
+
+static bool child_crash(struct vcpu *v, const struct vm_exit *e, u32 reason,
+			struct tess_run_exit *out, const char *what)
+{
+	struct domain *d = v->dom;
+
+	log_warn("domain: dom%u '%s' vCPU%u: %s at rip 0x%lx (exit %s, code 0x%lx)\n", d->id,
+		 d->name, v->id, what, e->rip, exit_reason_name(e->reason), e->raw.code);
+	if (reason == TESS_CRASH_UNHANDLED || reason == TESS_CRASH_BAD_STATE)
+		hvm->dump(v, LOG_WARN);
+	domain_stop(d, TESS_DOMSTATE_CRASHED, reason);
+	child_report_stop(d, out);
+	return true;
+}
+
+static bool child_npf(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
+{
+	char what[96];
+
+	v->dom->crash_gpa = e->npf.gpa;
+	snprintf(what, sizeof(what), "%s of guest-physical 0x%lx outside its memory",
+		 e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read", e->npf.gpa);
+	return child_crash(v, e, range_set_contains(&v->dom->ram, e->npf.gpa)
+					 ? TESS_CRASH_UNHANDLED : TESS_CRASH_BAD_GPA, out, what);
+}
+
+/* HLT: the vCPU sleeps until its TSC deadline; dom0 waits for it. */
+static bool child_hlt(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
+{
+	hvm->advance_rip(v, e->insn_len);
+	if (v->tsc_deadline && rdtsc() >= v->tsc_deadline)
+		return false; /* already due: carry on */
+	v->halted = true;
+	out->reason = TESS_EXIT_HALTED;
+	out->deadline_tsc = v->tsc_deadline;
+	return true;
+}
+
+/* Returns true when the run ends and out says why. */
+static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
+{
+	switch (e->reason) {
+	case EXIT_CPUID:
+		exit_do_cpuid(v, e);
+		return false;
+	case EXIT_MSR_READ:
+		exit_do_msr_read(v, e);
+		return false;
+	case EXIT_MSR_WRITE:
+		exit_do_msr_write(v, e);
+		return false;
+	case EXIT_HYPERCALL:
+		exit_do_hypercall(v, e);
+		if (child_stopped(v->dom))
+			child_report_stop(v->dom, out);
+		return child_stopped(v->dom);
+	case EXIT_VIRT_INSN:
+		exit_do_virt_insn(v, e);
+		return false;
+	case EXIT_HLT:
+		return child_hlt(v, e, out);
+	case EXIT_INTR:
+		out->reason = TESS_EXIT_INTERRUPTED;
+		return true;
+	case EXIT_INIT:
+		return false;
+	case EXIT_NPF:
+		return child_npf(v, e, out);
+	case EXIT_SHUTDOWN:
+		return child_crash(v, e, TESS_CRASH_TRIPLE_FAULT, out, "triple fault");
+	case EXIT_INVALID:
+		return child_crash(v, e, TESS_CRASH_BAD_STATE, out, "invalid vCPU state");
+	case EXIT_IO:
+		return child_crash(v, e, TESS_CRASH_UNHANDLED, out, "I/O port access (no devices)");
+	default:
+		return child_crash(v, e, TESS_CRASH_UNHANDLED, out, "unhandled exit");
+	}
+}
+
+/* Before entering: a stopped, paused or still-sleeping vCPU does not run. */
+static bool child_may_enter(struct vcpu *v, struct tess_run_exit *out)
+{
+	struct domain *d = v->dom;
+
+	if (child_stopped(d)) {
+		child_report_stop(d, out);
+		return false;
+	}
+	if (d->state == TESS_DOMSTATE_PAUSED) {
+		out->reason = TESS_EXIT_PAUSED;
+		return false;
+	}
+	if (v->halted && (!v->tsc_deadline || rdtsc() < v->tsc_deadline)) {
+		out->reason = TESS_EXIT_HALTED;
+		out->deadline_tsc = v->tsc_deadline;
+		return false;
+	}
+	v->halted = false;
+	if (d->state == TESS_DOMSTATE_CREATED)
+		d->state = TESS_DOMSTATE_RUNNING;
+	return true;
+}
+
+void child_run(struct vcpu *host, struct vcpu *v, struct tess_run_exit *out)
+{
+	struct vm_exit e;
+
+	memset(out, 0, sizeof(*out));
+	if (!child_may_enter(v, out))
+		return;
+	v->pcpu = this_cpu();
+	fpu_save(&host->fpu);
+	fpu_restore(&v->fpu);
+	for (;;) {
+		hvm->vcpu_run(v, &e);
+		v->exits[e.reason < EXIT_REASON_MAX ? e.reason : EXIT_UNKNOWN]++;
+		if (child_handle_exit(v, &e, out))
+			break;
+		if (v->dom->state == TESS_DOMSTATE_PAUSED) {
+			out->reason = TESS_EXIT_PAUSED;
+			break;
+		}
+	}
+	out->rip = e.rip;
+	out->vendor_code = e.raw.code;
+	fpu_save(&v->fpu);
+	fpu_restore(&host->fpu);
+}
