@@ -1,23 +1,31 @@
 #!/bin/bash
-# mkinitramfs-dom0.sh [--probe TESS_PROBE] OUT
+# mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module TESSERA_KO] [--tess-run TESS_RUN]
+#                     [--guest-dir DIR] OUT
 # Build the dom0 initramfs (gzip'd newc cpio): static busybox with applet
 # links, tess-probe, /init, /lib/tessera-lib.sh and tests/system/scenarios/*.sh
-# under /scenarios/.  BUSYBOX=path overrides /bin/busybox.
+# under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run
+# and the test kernels DIR/*.elf under /guest/.  BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 probe=$top/dom0-tools/probe/tess-probe
+module=$top/pv-drivers/dom0/tessera.ko
+tess_run=$top/dom0-tools/tess-run/tess-run
+guest_dir=$top/tests/guest/build
 busybox=${BUSYBOX:-/bin/busybox}
 
 while [[ $# -gt 0 ]]; do
     case $1 in
         --probe) probe=$2; shift 2 ;;
-        -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+        --module) module=$2; shift 2 ;;
+        --tess-run) tess_run=$2; shift 2 ;;
+        --guest-dir) guest_dir=$2; shift 2 ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-dom0: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
-out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] OUT}
+out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--guest-dir DIR] OUT}
 
 for f in "$busybox" "$probe"; do
     [[ -x $f ]] || { echo "mkinitramfs-dom0: $f missing (busybox-static installed? make run?)" >&2; exit 1; }
@@ -36,6 +44,33 @@ while read -r applet; do
 done < <("$busybox" --list-full)
 
 install -m 0755 "$probe" "$root/bin/tess-probe"
+# The control path, when built: missing pieces only leave the children
+# scenario failing, not the initramfs unbuildable.
+if [[ -f $module ]]; then
+    mkdir -p "$root/lib/modules"
+    install -m 0644 "$module" "$root/lib/modules/tessera.ko"
+else
+    echo "mkinitramfs-dom0: note: $module not built; /lib/modules/tessera.ko left out" >&2
+fi
+if [[ -x $tess_run ]]; then
+    if readelf -l "$tess_run" 2>/dev/null | grep -q INTERP; then
+        echo "mkinitramfs-dom0: $tess_run is dynamically linked (the initramfs has no libc)" >&2
+        exit 1
+    fi
+    install -m 0755 "$tess_run" "$root/bin/tess-run"
+else
+    echo "mkinitramfs-dom0: note: $tess_run not built; /bin/tess-run left out" >&2
+fi
+nguest=0
+if [[ -d $guest_dir ]]; then
+    for g in "$guest_dir"/*.elf; do
+        [[ -f $g ]] || continue
+        mkdir -p "$root/guest"
+        install -m 0644 "$g" "$root/guest/"
+        nguest=$((nguest + 1))
+    done
+fi
+[[ $nguest -gt 0 ]] || echo "mkinitramfs-dom0: note: no test kernels in $guest_dir; /guest left empty" >&2
 install -m 0755 "$top/dom0-tools/initramfs/init" "$root/init"
 install -m 0644 "$top/dom0-tools/initramfs/tessera-lib.sh" "$root/lib/tessera-lib.sh"
 for s in "$top"/tests/system/scenarios/*.sh; do

@@ -65,6 +65,11 @@ def basic_checks(cpus, mem_mib):
     ]
 
 
+# Test kernels the children scenario runs (tests/guest), plus multi4: hello
+# four times at once.
+CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer",
+               "bad_gpa", "triple_fault", "multi4"]
+
 BOOTS = [
     dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",
          expect_cpus=2, expect_mem_mib=1024, timeout=300,
@@ -96,6 +101,19 @@ BOOTS = [
              ("present", "triple-fault-logged", r"exit: dom0 vCPU\d+: triple fault"),
              ("present", "state-dumped", r"\(tess\) E   rip [0-9a-f]{16} rsp"),
              ("present", "machine-reset", r"reboot: resetting the machine"),
+         ]),
+    # The control path: tessera.ko, libctrl and tess-run run each test kernel
+    # of tests/guest as a child domain (scenarios/children.sh).
+    dict(name="children", smp=2, mem=2048, hv=HV_DEFAULT, scenario="children",
+         timeout=600,
+         checks=[
+             banner(2, 1024),
+             ("scenario", ["module-load"] + ["child-" + t for t in CHILD_TESTS]
+              + ["tess-run-mismatch"]),
+             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=children rc=0\b"),
+             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
+             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
+             ("absent", "no-dom0-panic", r"Kernel panic"),
          ]),
 ]
 
