@@ -15,7 +15,10 @@
 void fpu_cpu_init(void)
 {
 	u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	/* FXSAVE raises #UD with CR0.EM set and #NM with TS: whatever the loader left. */
+	u64 cr0 = (read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;
 
+	asm volatile("mov %0, %%cr0" : : "r"(cr0));
 	asm volatile("mov %0, %%cr4" : : "r"(cr4));
 }
 
