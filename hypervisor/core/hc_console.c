@@ -47,26 +47,6 @@ static s64 console_write_locked(struct vcpu *v, struct domain *d, u64 gpa, u64 l
 	return (s64)len;
 }
 
-s64 hc_console_write(struct vcpu *v, const u64 *a)
-{
-	struct domain *d;
-	int err;
-	s64 rc;
-
-	if (a[2] > TESS_BUF_MAX)
-		return -TESS_E2BIG;
-	if (!hc_buffer_ok(v, a[1], a[2]))
-		return -TESS_EFAULT;
-	if (v->dom != dom0) /* a running child cannot go away under us */
-		return (d = console_target(v, a[0], &err)) ? console_write_locked(v, d, a[1], a[2])
-							   : err;
-	spin_lock(&domains_lock);
-	d = console_target(v, a[0], &err);
-	rc = d ? console_write_locked(v, d, a[1], a[2]) : err;
-	spin_unlock(&domains_lock);
-	return rc;
-}
-
 static s64 console_read_locked(struct vcpu *v, struct domain *d, u64 gpa, u64 len)
 {
 	struct console_ring *r = v->dom == dom0 ? &d->console.out : &d->console.in;
@@ -88,7 +68,10 @@ static s64 console_read_locked(struct vcpu *v, struct domain *d, u64 gpa, u64 le
 	return (s64)done;
 }
 
-s64 hc_console_read(struct vcpu *v, const u64 *a)
+typedef s64 (*console_op)(struct vcpu *v, struct domain *d, u64 gpa, u64 len);
+
+/* Check the buffer, find the console, and run op on it. */
+static s64 console_call(struct vcpu *v, const u64 *a, console_op op)
 {
 	struct domain *d;
 	int err;
@@ -98,14 +81,23 @@ s64 hc_console_read(struct vcpu *v, const u64 *a)
 		return -TESS_E2BIG;
 	if (!hc_buffer_ok(v, a[1], a[2]))
 		return -TESS_EFAULT;
-	if (v->dom != dom0)
-		return (d = console_target(v, a[0], &err)) ? console_read_locked(v, d, a[1], a[2])
-							   : err;
+	if (v->dom != dom0) /* a running child cannot go away under us */
+		return (d = console_target(v, a[0], &err)) ? op(v, d, a[1], a[2]) : err;
 	spin_lock(&domains_lock);
 	d = console_target(v, a[0], &err);
-	rc = d ? console_read_locked(v, d, a[1], a[2]) : err;
+	rc = d ? op(v, d, a[1], a[2]) : err;
 	spin_unlock(&domains_lock);
 	return rc;
+}
+
+s64 hc_console_write(struct vcpu *v, const u64 *a)
+{
+	return console_call(v, a, console_write_locked);
+}
+
+s64 hc_console_read(struct vcpu *v, const u64 *a)
+{
+	return console_call(v, a, console_read_locked);
 }
 
 s64 hc_shutdown(struct vcpu *v, const u64 *a)

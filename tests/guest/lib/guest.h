@@ -117,5 +117,8 @@ void trap_expect(unsigned int insn_len);
 /* After the instruction: the vector taken (disarming), or -1 if none. */
 int trap_taken(void);
 extern volatile uint64_t trap_error_code, trap_rip;
+/* entry.S: the stubs for vectors 0-31 (for kernels that build their own IDT;
+ * the gate selector must be 0x08, a 64-bit DPL 0 code segment). */
+extern const uint64_t trap_stubs[32];
 
 #endif /* TESS_GUEST_H */
