@@ -86,10 +86,9 @@ static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct te
 	case EXIT_HLT:
 		return child_hlt(v, e, out);
 	case EXIT_INTR:
+	case EXIT_INIT: /* a physical event: back to dom0, which owns the machine */
 		out->reason = TESS_EXIT_INTERRUPTED;
 		return true;
-	case EXIT_INIT:
-		return false;
 	case EXIT_NPF:
 		return child_npf(v, e, out);
 	case EXIT_SHUTDOWN:
