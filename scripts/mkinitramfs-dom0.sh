@@ -1,16 +1,19 @@
 #!/bin/bash
 # mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module TESSERA_KO] [--tess-run TESS_RUN]
-#                     [--guest-dir DIR] OUT
+#                     [--tess-fuzz BIN] [--tess-dmesg BIN] [--guest-dir DIR] OUT
 # Build the dom0 initramfs (gzip'd newc cpio): static busybox with applet
 # links, tess-probe, /init, /lib/tessera-lib.sh and tests/system/scenarios/*.sh
-# under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run
-# and the test kernels DIR/*.elf under /guest/.  BUSYBOX=path overrides /bin/busybox.
+# under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run,
+# /bin/tess-fuzz, /bin/tess-dmesg and the test kernels DIR/*.elf under /guest/.
+# BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 probe=$top/dom0-tools/probe/tess-probe
 module=$top/pv-drivers/dom0/tessera.ko
 tess_run=$top/dom0-tools/tess-run/tess-run
+tess_fuzz=$top/dom0-tools/tess-fuzz/tess-fuzz
+tess_dmesg=$top/dom0-tools/tess-dmesg/tess-dmesg
 guest_dir=$top/tests/guest/build
 busybox=${BUSYBOX:-/bin/busybox}
 
@@ -19,13 +22,15 @@ while [[ $# -gt 0 ]]; do
         --probe) probe=$2; shift 2 ;;
         --module) module=$2; shift 2 ;;
         --tess-run) tess_run=$2; shift 2 ;;
+        --tess-fuzz) tess_fuzz=$2; shift 2 ;;
+        --tess-dmesg) tess_dmesg=$2; shift 2 ;;
         --guest-dir) guest_dir=$2; shift 2 ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-dom0: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
-out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--guest-dir DIR] OUT}
+out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--guest-dir DIR] OUT}
 
 for f in "$busybox" "$probe"; do
     [[ -x $f ]] || { echo "mkinitramfs-dom0: $f missing (busybox-static installed? make run?)" >&2; exit 1; }
@@ -52,15 +57,22 @@ if [[ -f $module ]]; then
 else
     echo "mkinitramfs-dom0: note: $module not built; /lib/modules/tessera.ko left out" >&2
 fi
-if [[ -x $tess_run ]]; then
-    if readelf -l "$tess_run" 2>/dev/null | grep -q INTERP; then
-        echo "mkinitramfs-dom0: $tess_run is dynamically linked (the initramfs has no libc)" >&2
-        exit 1
+# install_tool BIN NAME: a static dom0 tool as /bin/NAME, when built.
+install_tool() {
+    local bin=$1 name=$2
+    if [[ -x $bin ]]; then
+        if readelf -l "$bin" 2>/dev/null | grep -q INTERP; then
+            echo "mkinitramfs-dom0: $bin is dynamically linked (the initramfs has no libc)" >&2
+            exit 1
+        fi
+        install -m 0755 "$bin" "$root/bin/$name"
+    else
+        echo "mkinitramfs-dom0: note: $bin not built; /bin/$name left out" >&2
     fi
-    install -m 0755 "$tess_run" "$root/bin/tess-run"
-else
-    echo "mkinitramfs-dom0: note: $tess_run not built; /bin/tess-run left out" >&2
-fi
+}
+install_tool "$tess_run" tess-run
+install_tool "$tess_fuzz" tess-fuzz
+install_tool "$tess_dmesg" tess-dmesg
 nguest=0
 if [[ -d $guest_dir ]]; then
     for g in "$guest_dir"/*.elf; do

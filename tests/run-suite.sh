@@ -1,7 +1,8 @@
 #!/bin/bash
 # run-suite.sh: run every test tier and summarise.
 #   1. host unit tests:  make -C tests/unit check-unit  (if that target exists)
-#   2. system tests:     tests/system/harness.py $HARNESS_ARGS
+#   2. libctrl self-check: make -C libctrl check-libctrl
+#   3. system tests:     tests/system/harness.py $HARNESS_ARGS
 # Each tier prints "PASS: ..." / "FAIL: ..." lines; the last line of output is
 # "N passed, N failed".  Exit 1 if anything failed or nothing ran.
 # Run from the top build directory (make check does that).  Environment:
@@ -24,6 +25,19 @@ if [[ -f tests/unit/Makefile ]] && make -C tests/unit -n check-unit >/dev/null 2
     fi
 else
     echo "(tests/unit has no check-unit target yet; skipped)"
+fi
+
+echo "=== libctrl self-check"
+if [[ -f libctrl/Makefile ]]; then
+    libctrl_rc=0
+    make --no-print-directory -C libctrl check-libctrl 2>&1 | tee -a "$out" \
+        || libctrl_rc=${PIPESTATUS[0]}
+    # A build failure (or a crash) prints no FAIL line of its own: count it.
+    if [[ $libctrl_rc -ne 0 ]] && ! grep -q '^FAIL: libctrl/' "$out"; then
+        echo "FAIL: libctrl/build: make check-libctrl exited with status $libctrl_rc" | tee -a "$out"
+    fi
+else
+    echo "FAIL: libctrl/build: libctrl/Makefile missing (run configure)" | tee -a "$out"
 fi
 
 echo "=== system tests"

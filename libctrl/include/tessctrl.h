@@ -110,6 +110,19 @@ long tess_hypercall(tess_handle *h, unsigned nr, uint64_t a0, uint64_t a1,
 		    uint64_t a2, uint64_t a3, void *buf, uint32_t buf_len,
 		    unsigned buf_arg, unsigned buf_dir);
 
+/* Testing interface (tess-fuzz): one TESS_IOCTL_HYPERCALL exactly as given,
+ * with no checks in libctrl; the module and the hypervisor check everything.
+ * nr and args[0..3] (args may be NULL: all zero) go to the hypervisor as
+ * they are; buf (NULL: no bounce buffer), buf_len, buf_arg and buf_dir go
+ * to the module unchanged, so out-of-range values reach its own checks.
+ * Returns 0 when the ioctl succeeded, with the hypercall's RAX in *result
+ * (may be NULL), or a negative errno when the ioctl itself failed (e.g.
+ * -EINVAL for TESS_HC_VCPU_RUN or bad buffer fields). No error message is
+ * recorded. Not for production tools: use the wrappers above. */
+int tess_hypercall_raw(struct tess_handle *h, uint64_t nr, const uint64_t args[4],
+		       void *buf, uint32_t buf_len, uint32_t buf_arg, uint32_t buf_dir,
+		       int64_t *result);
+
 /* ---- test kernel loader ------------------------------------------------- */
 
 /* Identity page tables the loader writes into the child (GPAs). */

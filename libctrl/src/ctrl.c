@@ -73,6 +73,30 @@ long tess_hypercall(tess_handle *h, unsigned nr, uint64_t a0, uint64_t a1,
 	return (long)hc.result;
 }
 
+int tess_hypercall_raw(struct tess_handle *h, uint64_t nr, const uint64_t args[4],
+		       void *buf, uint32_t buf_len, uint32_t buf_arg, uint32_t buf_dir,
+		       int64_t *result)
+{
+	struct tess_ioctl_hypercall hc;
+	int i;
+
+	if (!h)
+		return -EBADF;
+	memset(&hc, 0, sizeof(hc));
+	hc.nr = nr;
+	for (i = 0; i < 4; i++)
+		hc.arg[i] = args ? args[i] : 0;
+	hc.buf = (uint64_t)(uintptr_t)buf;
+	hc.buf_len = buf_len;
+	hc.buf_arg = buf_arg;
+	hc.buf_dir = buf_dir;
+	if (ioctl(h->fd, TESS_IOCTL_HYPERCALL, &hc) < 0)
+		return -errno;
+	if (result)
+		*result = hc.result;
+	return 0;
+}
+
 /* One hypercall; on a negative result records "op: <what>: strerror (ENAME)". */
 static long call(tess_handle *h, const char *op, const char *what, unsigned nr,
 		 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

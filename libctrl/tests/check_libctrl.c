@@ -388,6 +388,16 @@ static void test_errors(void)
 	result(err == -EBADF && strncmp(tess_last_error(), "version: ", 9) == 0,
 	       "ioctl-error", "err %d: '%s'", err, tess_last_error());
 
+	{
+		static const uint64_t args[4] = { 1, 2, 3, 4 };
+		int64_t res = 12345;
+
+		err = tess_hypercall_raw(NULL, TESS_HC_VERSION, args, NULL, 0, 0, 0, &res);
+		result(err == -EBADF && res == 12345, "raw-no-handle", "err %d", err);
+		err = tess_hypercall_raw(&h, TESS_HC_VERSION, NULL, NULL, 0, 0, 0, &res);
+		result(err == -EBADF && res == 12345, "raw-ioctl-error", "err %d", err);
+	}
+
 	/* Messages are per thread. */
 	err = tess_domain_create(&h, "bad name", uuid, 4 << 20, 1, TESS_PAGING_HAP);
 	pthread_create(&t, NULL, other_thread, NULL);

@@ -78,8 +78,12 @@ static long tess_ioctl_hypercall(void __user *uarg)
 		if (hc.buf_len > TESS_BUF_MAX || hc.buf_arg > 3 ||
 		    (hc.buf_dir & ~(TESS_BUF_IN | TESS_BUF_OUT)))
 			return -EINVAL;
-		/* At least one byte so the bounce buffer has an address. */
-		bounce = kzalloc(hc.buf_len ? hc.buf_len : 1, GFP_KERNEL);
+		/*
+		 * Always the largest buffer a call may use: the hypervisor writes
+		 * as much as the call's own size arguments say, which a caller
+		 * could set larger than buf_len.
+		 */
+		bounce = kzalloc(TESS_BUF_MAX, GFP_KERNEL);
 		if (!bounce)
 			return -ENOMEM;
 		if ((hc.buf_dir & TESS_BUF_IN) && hc.buf_len &&

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Scenario "children": load the dom0 control module, then run each test
 # kernel in /guest as a child domain with tess-run and check how it ended.
-# Prints TESSERA-TEST lines (module-load, child-<test>); exit 1 if any failed.
+# Then: tess-dmesg (the hypervisor log ring), an over-sized child that must
+# fail with ENOMEM and leave the pool alone, and tess-fuzz (random
+# hypercalls). Prints TESSERA-TEST lines (module-load, child-<test>,
+# tess-run-mismatch, dmesg, enomem, fuzz); exit 1 if any failed.
 . /lib/tessera-lib.sh
 
 failed=0
@@ -42,7 +45,30 @@ run_child() {
     rc=$?
     cat /tmp/run.out
     if [ $rc -eq 0 ]; then
-        pass "child-$name"
+        case $name in
+        spin)
+            # Interrupts must have ended its runs: stats line intr=N, N > 0.
+            intr=$(sed -n 's/^TESS-RUN: spin stats .* intr=\([0-9][0-9]*\) .*/\1/p' /tmp/run.out | head -n 1)
+            if [ -z "$intr" ]; then
+                fail "child-$name" "no 'TESS-RUN: spin stats ... intr=N' line"
+            elif [ "$intr" -gt 0 ]; then
+                pass "child-$name"
+            else
+                fail "child-$name" "intr=$intr: no physical interrupt ended a run"
+            fi
+            ;;
+        cpl3_eperm)
+            # The refused ring-3 console write must not have printed anything.
+            if grep -q 'MUST NOT APPEAR' /tmp/run.out; then
+                fail "child-$name" "a console write from CPL 3 reached the console"
+            else
+                pass "child-$name"
+            fi
+            ;;
+        *)
+            pass "child-$name"
+            ;;
+        esac
     else
         # The first line saying what went wrong.
         why=$(grep -E 'FAIL|error' /tmp/run.out | head -n 1)
@@ -59,6 +85,8 @@ run_child hlt_timer    poweroff             hlt_timer
 run_child bad_gpa      crashed:bad-gpa      bad_gpa
 run_child triple_fault crashed:triple-fault triple_fault
 run_child multi4       poweroff             hello --count 4
+run_child spin         poweroff             spin
+run_child cpl3_eperm   poweroff             cpl3_eperm
 
 # --- tess-run must notice an exit other than the expected one ----------------
 if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
@@ -72,6 +100,67 @@ if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
     fi
 else
     fail tess-run-mismatch "/bin/tess-run or /guest/hello.elf missing"
+fi
+
+# --- dmesg: the hypervisor log ring through TESS_HC_LOG_READ ------------------
+# (before the fuzz, which may clear the ring with TESS_LOG_CLEAR)
+if [ ! -x /bin/tess-dmesg ]; then
+    fail dmesg "/bin/tess-dmesg missing from the initramfs"
+elif ! tess-dmesg >/tmp/dmesg.out 2>&1; then
+    fail dmesg "tess-dmesg failed: $(tail -n 1 /tmp/dmesg.out)"
+else
+    echo "--- tess-dmesg: $(wc -l </tmp/dmesg.out) lines; last 5:"
+    tail -n 5 /tmp/dmesg.out
+    if ! grep -q 'domain: created dom' /tmp/dmesg.out; then
+        fail dmesg "no 'domain: created dom' in the hypervisor log ring"
+    elif ! grep -q 'svm: CPU0 SVM enabled' /tmp/dmesg.out; then
+        fail dmesg "no 'svm: CPU0 SVM enabled' in the hypervisor log ring"
+    else
+        pass dmesg
+    fi
+fi
+
+# --- enomem: a child larger than the pool ------------------------------------
+# tess-run must fail (exit 1) with the ENOMEM message, and the pool must be
+# back at the free page count it printed before.
+if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
+    echo "--- tess-run --mem 4096 --name enomem /guest/hello.elf (must fail: ENOMEM)"
+    tess-run --mem 4096 --name enomem /guest/hello.elf >/tmp/run.out 2>&1
+    rc=$?
+    cat /tmp/run.out
+    base=$(sed -n 's/.*; pool has \([0-9][0-9]*\) free pages$/\1/p' /tmp/run.out | head -n 1)
+    back=$(sed -n 's/^TESS-RUN: pool back to baseline (\([0-9][0-9]*\) pages)$/\1/p' /tmp/run.out | head -n 1)
+    if [ $rc -ne 1 ]; then
+        fail enomem "tess-run exited $rc for a 4096 MiB child, expected 1"
+    elif ! grep -q 'enomem error: domain_create: .*not enough free memory.*(ENOMEM)' /tmp/run.out; then
+        fail enomem "no 'domain_create: ... not enough free memory ... (ENOMEM)' error"
+    elif grep -q 'created domain' /tmp/run.out; then
+        fail enomem "the 4096 MiB domain was created"
+    elif [ -z "$base" ] || [ "$base" != "$back" ]; then
+        fail enomem "free pages before '$base', after '$back'"
+    else
+        pass enomem
+    fi
+else
+    fail enomem "/bin/tess-run or /guest/hello.elf missing"
+fi
+
+# --- fuzz: random hypercalls from dom0 ----------------------------------------
+if [ ! -x /bin/tess-fuzz ]; then
+    fail fuzz "/bin/tess-fuzz missing from the initramfs"
+else
+    echo "--- tess-fuzz --seed 1 --count 100000"
+    t0=$(date +%s)
+    tess-fuzz --seed 1 --count 100000 >/tmp/fuzz.out 2>&1
+    rc=$?
+    cat /tmp/fuzz.out
+    echo "--- tess-fuzz took $(( $(date +%s) - t0 )) s"
+    if [ $rc -eq 0 ] && grep -q '^TESS-FUZZ: PASS$' /tmp/fuzz.out; then
+        pass fuzz
+    else
+        why=$(grep -E 'FAIL|error' /tmp/fuzz.out | head -n 1)
+        fail fuzz "tess-fuzz exited $rc: ${why:-$(tail -n 1 /tmp/fuzz.out)}"
+    fi
 fi
 
 exit $failed

@@ -37,9 +37,18 @@ svm_enter:
 	movq 120(%rsi), %r15
 	movq 48(%rsi), %rsi
 
+	/*
+	 * With V_INTR_MASKING (children) the host's RFLAGS.IF decides whether
+	 * a physical interrupt ends the guest's run (APM 15.21.1), so IF is set
+	 * around VMRUN. GIF stays clear in the host, so nothing is ever taken
+	 * here: a pending interrupt waits for dom0 (APM 15.17).
+	 */
+	clgi
+	sti
 	vmload %rax
 	vmrun %rax
 	vmsave %rax                 /* RAX is the host's again: the VMCB address */
+	cli
 
 	pushq %rsi                  /* guest RSI */
 	movq 8(%rsp), %rsi          /* guest regs pointer */
