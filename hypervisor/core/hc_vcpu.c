@@ -51,9 +51,12 @@ static int vcpu_state_check(const struct tess_vcpu_state *r, const struct domain
 		return -TESS_EINVAL;
 	if (r->rflags & ~RFLAGS_ALLOWED)
 		return -TESS_EINVAL;
+	/* The top-level table must be in its RAM (memory_bytes >= 2 MiB). */
 	if (r->mode == TESS_VCPU_MODE_LONG64 &&
-	    ((r->cr3 & 0xfff) || r->cr3 + PAGE_SIZE > d->memory_bytes))
-		return -TESS_EINVAL; /* the top-level table must be in its RAM */
+	    ((r->cr3 & 0xfff) || r->cr3 > d->memory_bytes - PAGE_SIZE))
+		return -TESS_EINVAL;
+	if (r->mode == TESS_VCPU_MODE_PROT32 && ((r->rip | r->rsp) >> 32))
+		return -TESS_EINVAL; /* 32-bit code has 32-bit addresses */
 	return 0;
 }
 
