@@ -153,74 +153,96 @@ static int in_ram(uint64_t v)
 #define HV_IMAGE_START 0x200000ull
 #define HV_IMAGE_END   0x230000ull
 
+/* 2^k or 2^k - 1 for a random k < 64. */
+static uint64_t draw_power_of_two(void)
+{
+	unsigned k = (unsigned)rnd_below(64);
+
+	return rnd_below(2) ? (1ull << k) : (1ull << k) - 1;
+}
+
+/* An address in the hypervisor image, page aligned half of the time. */
+static uint64_t draw_hv_image_addr(void)
+{
+	uint64_t off = rnd_below(HV_IMAGE_END - HV_IMAGE_START);
+
+	return HV_IMAGE_START + (rnd_below(2) ? off & ~0xfffull : off);
+}
+
+/* An address in or at the edge of a reserved range (the pool, ...). */
+static uint64_t draw_reserved_addr(void)
+{
+	const struct range *r;
+	uint64_t span;
+
+	if (!nreserved)
+		return 0x40000000ull + rnd_below(1ull << 30);
+	r = &reserved[rnd_below(nreserved)];
+	span = r->end - r->start + 1;
+	switch (rnd_below(4)) {
+	case 0: return r->start;
+	case 1: return r->end - rnd_below(64);         /* runs past the end */
+	case 2: return r->start + (rnd_below(span) & ~0xfffull);
+	default: return r->start + rnd_below(span);
+	}
+}
+
+/* The local APIC or the I/O APIC page. */
+static uint64_t draw_mmio_addr(void)
+{
+	return (rnd_below(2) ? 0xfee00000ull : 0xfec00000ull) +
+	       (rnd_below(2) ? 0 : rnd_below(0x1000));
+}
+
+static uint64_t draw_addr_above_4g(void)
+{
+	switch (rnd_below(3)) {
+	case 0: return (1ull << 32) + (rnd_below(1ull << 32) & ~0xfffull);
+	case 1: return 0xfd00000000ull + rnd_below(1ull << 20);
+	default: return (1ull << 40) + rnd_below(1ull << 40);
+	}
+}
+
+/* An address in the last 64 bytes of a page below 4 GiB. */
+static uint64_t draw_page_crossing_addr(void)
+{
+	uint64_t page = rnd_below(1ull << 20) << 12;
+
+	return page + 0x1000 - 1 - rnd_below(64);
+}
+
+/* A length at or near the bounce buffer's limits. */
+static uint64_t draw_buffer_length(void)
+{
+	switch (rnd_below(6)) {
+	case 0: return TESS_BUF_MAX;
+	case 1: return TESS_BUF_MAX + 1;
+	case 2: return TESS_BUF_MAX - 1;
+	case 3: return 0x1000 + rnd_below(16) - 8;
+	case 4: return (uint64_t)TESS_BUF_MAX << rnd_below(20);
+	default: return rnd_below(TESS_BUF_MAX + 64);
+	}
+}
+
 static uint64_t draw_value(void)
 {
-	uint64_t off;
-
 	switch (rnd_below(16)) {
-	case 0:
-		return 0;
-	case 1:
-		return 1;
-	case 2:
-		return rnd_below(4097);                       /* small ints */
-	case 3:
-		return rnd_below(8) ? rnd_below(71) : TESS_DOMID_SELF;   /* domids */
-	case 4: {
-		unsigned k = (unsigned)rnd_below(64);         /* 2^k, 2^k - 1 */
-
-		return rnd_below(2) ? (1ull << k) : (1ull << k) - 1;
-	}
-	case 5:
-		return UINT64_MAX;                            /* -1 */
-	case 6:
-		return rnd();                                 /* random 64-bit */
-	case 7:                                               /* hypervisor image */
-		off = rnd_below(HV_IMAGE_END - HV_IMAGE_START);
-		return HV_IMAGE_START + (rnd_below(2) ? off & ~0xfffull : off);
+	case 0:  return 0;
+	case 1:  return 1;
+	case 2:  return rnd_below(4097);                            /* small ints */
+	case 3:  return rnd_below(8) ? rnd_below(71) : TESS_DOMID_SELF;   /* domids */
+	case 4:  return draw_power_of_two();
+	case 5:  return UINT64_MAX;                                 /* -1 */
+	case 6:  return rnd();                                      /* random 64-bit */
+	case 7:  return draw_hv_image_addr();
 	case 8:
-	case 9: {                                             /* reserved (pool, ...) */
-		const struct range *r;
-		uint64_t span;
-
-		if (!nreserved)
-			return 0x40000000ull + rnd_below(1ull << 30);
-		r = &reserved[rnd_below(nreserved)];
-		span = r->end - r->start + 1;
-		switch (rnd_below(4)) {
-		case 0: return r->start;
-		case 1: return r->end - rnd_below(64);         /* runs past the end */
-		case 2: return r->start + (rnd_below(span) & ~0xfffull);
-		default: return r->start + rnd_below(span);
-		}
-	}
-	case 10:                                              /* MMIO */
-		return (rnd_below(2) ? 0xfee00000ull : 0xfec00000ull) +
-		       (rnd_below(2) ? 0 : rnd_below(0x1000));
-	case 11:                                              /* above 4 GiB */
-		switch (rnd_below(3)) {
-		case 0: return (1ull << 32) + (rnd_below(1ull << 32) & ~0xfffull);
-		case 1: return 0xfd00000000ull + rnd_below(1ull << 20);
-		default: return (1ull << 40) + rnd_below(1ull << 40);
-		}
-	case 12: {                                            /* page crossing */
-		uint64_t page = rnd_below(1ull << 20) << 12;
-
-		return page + 0x1000 - 1 - rnd_below(64);
-	}
-	case 13:                                              /* buffer lengths */
-		switch (rnd_below(6)) {
-		case 0: return TESS_BUF_MAX;
-		case 1: return TESS_BUF_MAX + 1;
-		case 2: return TESS_BUF_MAX - 1;
-		case 3: return 0x1000 + rnd_below(16) - 8;
-		case 4: return (uint64_t)TESS_BUF_MAX << rnd_below(20);
-		default: return rnd_below(TESS_BUF_MAX + 64);
-		}
-	case 14:                                              /* huge lengths */
-		return (1ull << 63) + rnd_below(1ull << 16) - (1ull << 15);
-	default:                                              /* structure sizes */
-		return rnd_below(129);
+	case 9:  return draw_reserved_addr();
+	case 10: return draw_mmio_addr();
+	case 11: return draw_addr_above_4g();
+	case 12: return draw_page_crossing_addr();
+	case 13: return draw_buffer_length();
+	case 14: return (1ull << 63) + rnd_below(1ull << 16) - (1ull << 15);   /* huge lengths */
+	default: return rnd_below(129);                             /* structure sizes */
 	}
 }
 
@@ -377,75 +399,103 @@ static void shape_buffer(struct call *c)
 	}
 }
 
-/* Draw a call that is safe to make (skipped draws are counted); force_run:
- * make it a VCPU_RUN, which the ioctl must refuse. */
-static void draw_call(struct call *c, int force_run)
+/* The call number: force_run makes it VCPU_RUN; otherwise mostly a real
+ * call or one just past the last, sometimes any 64-bit number. */
+static uint64_t draw_nr(int force_run)
+{
+	if (force_run)
+		return TESS_HC_VCPU_RUN;
+	if (rnd_below(64) == 0)
+		return rnd_below(2) ? rnd() : (1ull << rnd_below(64)) + rnd_below(3) - 1;
+	return rnd_below(TESS_HC_COUNT + 4);
+}
+
+/* The four arguments, none that the call takes as a GPA inside dom0's RAM. */
+static void draw_args(struct call *c)
 {
 	unsigned i;
 	int tries;
 
+	for (i = 0; i < 4; i++) {
+		c->a[i] = draw_value();
+		for (tries = 0; is_gpa_arg(c->nr, i) && in_ram(c->a[i]); tries++)
+			c->a[i] = tries < 64 ? draw_value() : 0xfee00000ull;
+	}
+}
+
+/* Does the call change or read a domain that existed before the fuzz? */
+static int names_prior_domain(const struct call *c)
+{
+	switch (c->nr) {
+	case TESS_HC_DOMAIN_DESTROY:
+	case TESS_HC_DOMAIN_PAUSE:
+	case TESS_HC_DOMAIN_UNPAUSE:
+	case TESS_HC_CONSOLE_WRITE:
+	case TESS_HC_CONSOLE_READ:
+	case TESS_HC_MEMORY_COPY_IN:
+		return preexisting(c->a[0]);
+	default:
+		return 0;
+	}
+}
+
+static uint32_t draw_buf_len(void)
+{
+	switch (rnd_below(4)) {
+	case 0: return (uint32_t)rnd_below(129);
+	case 1: return (uint32_t)rnd_below(4097);
+	case 2: return (uint32_t)rnd_below(TESS_BUF_MAX + 17);
+	default: return rnd_below(2) ? TESS_BUF_MAX : TESS_BUF_MAX + 1;
+	}
+}
+
+/* A bounce buffer: its fields (sometimes out of range) and random contents,
+ * sometimes shaped into a well-formed structure. */
+static void draw_buffer(struct call *c)
+{
+	c->buf_len = draw_buf_len();
+	c->buf_arg = rnd_below(16) ? (uint32_t)rnd_below(4) : (uint32_t)rnd();
+	c->buf_dir = rnd_below(16) ? (uint32_t)rnd_below(4) : (uint32_t)rnd();
+	c->use_buf = 1;
+	fill_random(bounce, c->buf_len);
+	shape_buffer(c);
+}
+
+/* VCPU_SET_STATE takes its target domid from the structure: safe only when
+ * we put the structure there and it does not name a prior domain. */
+static int unsafe_set_state(const struct call *c)
+{
+	uint32_t domid;
+
+	if (c->nr != TESS_HC_VCPU_SET_STATE || !c->use_buf || c->buf_arg != 0)
+		return 0;
+	if (!(c->buf_dir & TESS_BUF_IN) || c->buf_len < 4)
+		return 1;
+	memcpy(&domid, bounce, 4);
+	return preexisting(domid);
+}
+
+/* Draw a call that is safe to make (skipped draws are counted); force_run:
+ * make it a VCPU_RUN, which the ioctl must refuse. */
+static void draw_call(struct call *c, int force_run)
+{
 	for (;;) {
 		memset(c, 0, sizeof(*c));
-		if (force_run)
-			c->nr = TESS_HC_VCPU_RUN;
-		else if (rnd_below(64) == 0)
-			c->nr = rnd_below(2) ? rnd() : (1ull << rnd_below(64)) + rnd_below(3) - 1;
-		else
-			c->nr = rnd_below(TESS_HC_COUNT + 4);
+		c->nr = draw_nr(force_run);
 		if (c->nr == TESS_HC_VCPU_RUN && !force_run) {
 			skipped++;
 			continue;
 		}
-		for (i = 0; i < 4; i++) {
-			c->a[i] = draw_value();
-			for (tries = 0; is_gpa_arg(c->nr, i) && in_ram(c->a[i]); tries++)
-				c->a[i] = tries < 64 ? draw_value() : 0xfee00000ull;
+		draw_args(c);
+		if (names_prior_domain(c)) {
+			skipped++;
+			continue;
 		}
-		/* Never touch a domain that existed before the fuzz. */
-		switch (c->nr) {
-		case TESS_HC_DOMAIN_DESTROY:
-		case TESS_HC_DOMAIN_PAUSE:
-		case TESS_HC_DOMAIN_UNPAUSE:
-		case TESS_HC_CONSOLE_WRITE:
-		case TESS_HC_CONSOLE_READ:
-		case TESS_HC_MEMORY_COPY_IN:
-			if (preexisting(c->a[0])) {
-				skipped++;
-				continue;
-			}
-			break;
-		default:
-			break;
-		}
-		if (rnd_below(2)) {
-			switch (rnd_below(4)) {
-			case 0: c->buf_len = (uint32_t)rnd_below(129); break;
-			case 1: c->buf_len = (uint32_t)rnd_below(4097); break;
-			case 2: c->buf_len = (uint32_t)rnd_below(TESS_BUF_MAX + 17); break;
-			default: c->buf_len = rnd_below(2) ? TESS_BUF_MAX : TESS_BUF_MAX + 1; break;
-			}
-			c->buf_arg = rnd_below(16) ? (uint32_t)rnd_below(4) : (uint32_t)rnd();
-			c->buf_dir = rnd_below(16) ? (uint32_t)rnd_below(4) : (uint32_t)rnd();
-			c->use_buf = 1;
-			fill_random(bounce, c->buf_len);
-			shape_buffer(c);
-		}
-		if (c->nr == TESS_HC_VCPU_SET_STATE) {
-			/* The target domid is inside the structure: allow the call
-			 * only when we put it there and it is not a prior domain. */
-			if (c->use_buf && c->buf_arg == 0) {
-				uint32_t domid;
-
-				if (!(c->buf_dir & TESS_BUF_IN) || c->buf_len < 4) {
-					skipped++;
-					continue;
-				}
-				memcpy(&domid, bounce, 4);
-				if (preexisting(domid)) {
-					skipped++;
-					continue;
-				}
-			}
+		if (rnd_below(2))
+			draw_buffer(c);
+		if (unsafe_set_state(c)) {
+			skipped++;
+			continue;
 		}
 		return;
 	}
@@ -553,7 +603,20 @@ static int parse_u64(const char *s, uint64_t *v)
 	return (errno || *end) ? -1 : 0;
 }
 
-int main(int argc, char **argv)
+/* The number given to --name, or -1 with a message. */
+static int parse_number_option(const char *name, const char *arg, uint64_t *v)
+{
+	if (parse_u64(arg, v) == 0)
+		return 0;
+	fprintf(stderr, "%s: error: --%s '%s': want a number\n", prog, name, arg);
+	return -1;
+}
+
+#define OPTIONS_OK -1
+
+/* Parse the command line into *seed and *count. Returns OPTIONS_OK, or the exit
+ * status (0 after --help, 2 for bad arguments). */
+static int parse_options(int argc, char **argv, uint64_t *seed, uint64_t *count)
 {
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, 's' },
@@ -561,30 +624,17 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t seed = 1, count = 100000, i, run_every;
-	struct tess_physinfo before, after;
-	uint32_t ids[MAX_DOMS];
-	struct timespec t0, t1;
-	unsigned runs_done = 0, k;
-	tess_handle *h;
-	int opt, err, n, stopped = 0;
-	char line[1024];
-	size_t len;
+	int opt;
 
-	prog = argv[0] && strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : "tess-fuzz";
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			if (parse_u64(optarg, &seed)) {
-				fprintf(stderr, "%s: error: --seed '%s': want a number\n", prog, optarg);
+			if (parse_number_option("seed", optarg, seed) < 0)
 				return 2;
-			}
 			break;
 		case 'c':
-			if (parse_u64(optarg, &count)) {
-				fprintf(stderr, "%s: error: --count '%s': want a number\n", prog, optarg);
+			if (parse_number_option("count", optarg, count) < 0)
 				return 2;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -599,22 +649,25 @@ int main(int argc, char **argv)
 			prog, argv[optind], prog);
 		return 2;
 	}
+	return OPTIONS_OK;
+}
 
-	if (read_memmap() < 0) {
-		printf("TESS-FUZZ: FAIL: cannot read dom0's System RAM ranges from "
-		       "/sys/firmware/memmap; not fuzzing without them\n");
-		return 1;
-	}
-	err = tess_open(&h);
-	if (err < 0) {
-		fprintf(stderr, "%s: error: %s\n", prog, tess_last_error());
-		return 3;
-	}
-	if (tess_physinfo(h, &before) < 0 || (nstart = list_domains(h, start_ids, MAX_DOMS)) < 0) {
+/* The pool's free pages and the domains that exist before the fuzz. */
+static int take_baseline(tess_handle *h, struct tess_physinfo *before)
+{
+	if (tess_physinfo(h, before) < 0 || (nstart = list_domains(h, start_ids, MAX_DOMS)) < 0) {
 		printf("TESS-FUZZ: FAIL: baseline: %s\n", tess_last_error());
-		tess_close(h);
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+static void print_baseline(uint64_t seed, uint64_t count, const struct tess_physinfo *before)
+{
+	char line[1024];
+	size_t len;
+	unsigned k;
+
 	len = 0;
 	for (k = 0; k < nram && len < sizeof(line); k++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " 0x%" PRIx64 "-0x%" PRIx64,
@@ -625,30 +678,51 @@ int main(int argc, char **argv)
 	for (k = 0; k < (unsigned)nstart && len < sizeof(line); k++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " %u", start_ids[k]);
 	printf("TESS-FUZZ: baseline: %" PRIu64 " free pages, domains:%s\n",
-	       (uint64_t)before.free_pages, line);
+	       (uint64_t)before->free_pages, line);
 	fflush(stdout);
+}
 
-	rng_seed(seed);
-	run_every = count / RUN_CALLS ? count / RUN_CALLS : 1;
+/* Does the hypervisor still answer VERSION correctly after `done` calls? */
+static int hypervisor_answers(tess_handle *h, uint64_t done)
+{
+	uint32_t v = 0;
+	int err = tess_version(h, &v);
+
+	if (err < 0 || v != TESS_INTERFACE_VERSION) {
+		fail("after %" PRIu64 " calls: VERSION gave %d (0x%x): %s", done,
+		     err, v, err < 0 ? tess_last_error() : "wrong version");
+		return 0;
+	}
+	return 1;
+}
+
+struct fuzz_run {
+	uint64_t calls;         /* made */
+	unsigned runs_done;     /* VCPU_RUN among them */
+	int stopped;            /* the hypervisor stopped answering */
+	double seconds;
+};
+
+/* Make up to count calls (a few of them VCPU_RUN, spread over the run),
+ * checking VERSION every CHECK_EVERY calls and after the last. */
+static void run_calls(tess_handle *h, uint64_t count, struct fuzz_run *run)
+{
+	uint64_t run_every = count / RUN_CALLS ? count / RUN_CALLS : 1, i;
+	struct timespec t0, t1;
+
+	memset(run, 0, sizeof(*run));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < count; i++) {
 		struct call c;
-		uint32_t v = 0;
 
-		/* A few VCPU_RUN calls, spread over the run. */
-		draw_call(&c, runs_done < RUN_CALLS && i % run_every == run_every / 2);
+		draw_call(&c, run->runs_done < RUN_CALLS && i % run_every == run_every / 2);
 		if (c.nr == TESS_HC_VCPU_RUN)
-			runs_done++;
+			run->runs_done++;
 		do_call(h, i, &c);
-		if ((i + 1) % CHECK_EVERY == 0 || i + 1 == count) {
-			err = tess_version(h, &v);
-			if (err < 0 || v != TESS_INTERFACE_VERSION) {
-				fail("after %" PRIu64 " calls: VERSION gave %d (0x%x): %s", i + 1,
-				     err, v, err < 0 ? tess_last_error() : "wrong version");
-				stopped = 1;
-				i++;
-				break;
-			}
+		if (((i + 1) % CHECK_EVERY == 0 || i + 1 == count) && !hypervisor_answers(h, i + 1)) {
+			run->stopped = 1;
+			i++;
+			break;
 		}
 		if ((i + 1) % PROGRESS_EVERY == 0) {
 			printf("TESS-FUZZ: %" PRIu64 " calls done\n", i + 1);
@@ -656,48 +730,65 @@ int main(int argc, char **argv)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	count = i;
+	run->calls = i;
+	run->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
 
-	/* Destroy what the fuzz created: every domain not in the start list
-	 * (a create can succeed and still report EFAULT for the write-back). */
-	n = list_domains(h, ids, MAX_DOMS);
+/* Destroy what the fuzz created: every domain not in the start list
+ * (a create can succeed and still report EFAULT for the write-back). */
+static void destroy_leftovers(tess_handle *h)
+{
+	uint32_t ids[MAX_DOMS];
+	unsigned destroyed = 0, k;
+	int n = list_domains(h, ids, MAX_DOMS);
+
 	if (n < 0) {
 		fail("domain list at the end: %s", tess_last_error());
-	} else {
-		unsigned destroyed = 0;
-
-		for (k = 0; k < (unsigned)n; k++) {
-			if (preexisting(ids[k]))
-				continue;
-			err = tess_domain_destroy(h, ids[k]);
-			if (err < 0)
-				fail("destroying domain %u created by the fuzz: %s", ids[k],
-				     tess_last_error());
-			else
-				destroyed++;
-		}
-		printf("TESS-FUZZ: %u domain create(s) succeeded; %u left-over domain(s) "
-		       "destroyed\n", ncreated, destroyed);
+		return;
 	}
+	for (k = 0; k < (unsigned)n; k++) {
+		if (preexisting(ids[k]))
+			continue;
+		if (tess_domain_destroy(h, ids[k]) < 0)
+			fail("destroying domain %u created by the fuzz: %s", ids[k],
+			     tess_last_error());
+		else
+			destroyed++;
+	}
+	printf("TESS-FUZZ: %u domain create(s) succeeded; %u left-over domain(s) "
+	       "destroyed\n", ncreated, destroyed);
+}
+
+/* The pool's free pages and the domain list must be as before the fuzz. */
+static void check_final_state(tess_handle *h, const struct tess_physinfo *before)
+{
+	struct tess_physinfo after;
+	uint32_t ids[MAX_DOMS];
+	unsigned k;
+	int n, same;
+
 	if (tess_physinfo(h, &after) < 0)
 		fail("physinfo at the end: %s", tess_last_error());
-	else if (after.free_pages != before.free_pages)
+	else if (after.free_pages != before->free_pages)
 		fail("pool has %" PRIu64 " free pages, %" PRIu64 " before the fuzz",
-		     (uint64_t)after.free_pages, (uint64_t)before.free_pages);
+		     (uint64_t)after.free_pages, (uint64_t)before->free_pages);
 	n = list_domains(h, ids, MAX_DOMS);
-	if (n >= 0) {
-		int same = n == nstart;
+	if (n < 0)
+		return;
+	same = n == nstart;
+	for (k = 0; same && k < (unsigned)n; k++)
+		same = ids[k] == start_ids[k];
+	if (!same)
+		fail("domain list changed: %d domain(s) now, %d before", n, nstart);
+}
 
-		for (k = 0; same && k < (unsigned)n; k++)
-			same = ids[k] == start_ids[k];
-		if (!same)
-			fail("domain list changed: %d domain(s) now, %d before", n, nstart);
-	}
-	if (runs_done == 0 && count >= RUN_CALLS * 2)
-		fail("no VCPU_RUN call was made");
-	tess_close(h);
+/* The summary line and the verdict; returns the exit status. */
+static int report(const struct fuzz_run *run)
+{
+	char line[1024];
+	size_t len = 0;
+	unsigned k;
 
-	len = 0;
 	line[0] = '\0';
 	for (k = 0; k < NERR; k++)
 		if (err_count[k] && len < sizeof(line))
@@ -705,13 +796,49 @@ int main(int argc, char **argv)
 						len ? " " : "", err_names[k].name, err_count[k]);
 	printf("TESS-FUZZ: %" PRIu64 " calls, %" PRIu64 " ok results, errors by code: %s; "
 	       "ioctl EINVAL=%" PRIu64 " (VCPU_RUN %u); %" PRIu64 " unsafe draws skipped; "
-	       "%.1f s\n", count, ok_results, len ? line : "none", ioctl_einval, runs_done,
-	       skipped, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (failures || stopped) {
+	       "%.1f s\n", run->calls, ok_results, len ? line : "none", ioctl_einval,
+	       run->runs_done, skipped, run->seconds);
+	if (failures || run->stopped) {
 		printf("TESS-FUZZ: FAIL (%u failure(s)%s)\n", failures,
-		       stopped ? "; stopped early: the hypervisor stopped answering" : "");
+		       run->stopped ? "; stopped early: the hypervisor stopped answering" : "");
 		return 1;
 	}
 	printf("TESS-FUZZ: PASS\n");
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = 1, count = 100000;
+	struct tess_physinfo before;
+	struct fuzz_run run;
+	tess_handle *h;
+	int status;
+
+	prog = argv[0] && strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : "tess-fuzz";
+	status = parse_options(argc, argv, &seed, &count);
+	if (status != OPTIONS_OK)
+		return status;
+	if (read_memmap() < 0) {
+		printf("TESS-FUZZ: FAIL: cannot read dom0's System RAM ranges from "
+		       "/sys/firmware/memmap; not fuzzing without them\n");
+		return 1;
+	}
+	if (tess_open(&h) < 0) {
+		fprintf(stderr, "%s: error: %s\n", prog, tess_last_error());
+		return 3;
+	}
+	if (take_baseline(h, &before) < 0) {
+		tess_close(h);
+		return 1;
+	}
+	print_baseline(seed, count, &before);
+	rng_seed(seed);
+	run_calls(h, count, &run);
+	destroy_leftovers(h);
+	check_final_state(h, &before);
+	if (run.runs_done == 0 && run.calls >= RUN_CALLS * 2)
+		fail("no VCPU_RUN call was made");
+	tess_close(h);
+	return report(&run);
 }

@@ -40,148 +40,226 @@ static void build_page_tables(uint64_t *pt /* PT_BYTES / 8 entries at GPA 0x1000
 		pd[i] = (i * TWO_MIB) | PTE_P | PTE_W | PTE_PS;
 }
 
-int tess__load_image(const void *image, size_t size, const char *name,
-		     uint32_t domid, uint64_t memory_bytes, uint64_t *entry,
-		     const struct tess_loader_ops *ops, void *ctx)
+/* The identification bytes: ELF magic, 64-bit, little-endian. */
+static int check_elf_ident(const unsigned char *img, size_t size, const char *name)
 {
-	const unsigned char *img = image;
-	Elf64_Ehdr eh;
-	unsigned i, nload = 0, entry_ok = 0;
-	int err;
-
-	if (!name)
-		name = "(image)";
-	if (!image || size < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG) != 0)
+	if (!img || size < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG) != 0)
 		return tess__fail(-ENOEXEC, OP, "%s: not an ELF file (bad magic)", name);
 	if (img[EI_CLASS] != ELFCLASS64)
 		return tess__fail(-ENOEXEC, OP, "%s: not a 64-bit ELF (class %u)", name,
 				  img[EI_CLASS]);
 	if (img[EI_DATA] != ELFDATA2LSB)
 		return tess__fail(-ENOEXEC, OP, "%s: not a little-endian ELF", name);
-	if (size < sizeof(eh))
-		return tess__fail(-ENOEXEC, OP, "%s: truncated ELF header (%zu bytes)", name, size);
-	memcpy(&eh, img, sizeof(eh));
-	if (eh.e_machine != EM_X86_64)
-		return tess__fail(-ENOEXEC, OP, "%s: machine %u is not x86_64", name,
-				  eh.e_machine);
-	if (eh.e_type != ET_EXEC)
-		return tess__fail(-ENOEXEC, OP, "%s: ELF type %u is not ET_EXEC (static, non-PIE "
-				  "executable expected)", name, eh.e_type);
-	if (eh.e_phnum == 0)
-		return tess__fail(-ENOEXEC, OP, "%s: no program headers", name);
-	if (eh.e_phentsize != sizeof(Elf64_Phdr))
-		return tess__fail(-ENOEXEC, OP, "%s: program header size %u, expected %zu", name,
-				  eh.e_phentsize, sizeof(Elf64_Phdr));
-	if (eh.e_phoff > size || (size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
-		return tess__fail(-ENOEXEC, OP, "%s: program headers lie outside the file", name);
-	if (memory_bytes < TESS_LOADER_MIN_LOAD)
-		return tess__fail(-ERANGE, OP, "%s: child memory of %llu bytes is below 1 MiB",
-				  name, (unsigned long long)memory_bytes);
+	return 0;
+}
 
-	/* Check every segment before writing anything. */
-	for (i = 0; i < eh.e_phnum; i++) {
+/* Copy the ELF header into *eh and check that it describes an x86_64
+ * executable whose program headers lie inside the file. */
+static int read_elf_header(const unsigned char *img, size_t size, const char *name,
+			   Elf64_Ehdr *eh)
+{
+	int err = check_elf_ident(img, size, name);
+
+	if (err < 0)
+		return err;
+	if (size < sizeof(*eh))
+		return tess__fail(-ENOEXEC, OP, "%s: truncated ELF header (%zu bytes)", name, size);
+	memcpy(eh, img, sizeof(*eh));
+	if (eh->e_machine != EM_X86_64)
+		return tess__fail(-ENOEXEC, OP, "%s: machine %u is not x86_64", name,
+				  eh->e_machine);
+	if (eh->e_type != ET_EXEC)
+		return tess__fail(-ENOEXEC, OP, "%s: ELF type %u is not ET_EXEC (static, non-PIE "
+				  "executable expected)", name, eh->e_type);
+	if (eh->e_phnum == 0)
+		return tess__fail(-ENOEXEC, OP, "%s: no program headers", name);
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		return tess__fail(-ENOEXEC, OP, "%s: program header size %u, expected %zu", name,
+				  eh->e_phentsize, sizeof(Elf64_Phdr));
+	if (eh->e_phoff > size || (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum)
+		return tess__fail(-ENOEXEC, OP, "%s: program headers lie outside the file", name);
+	return 0;
+}
+
+/* Program header i (read_elf_header has checked that it is in the file). */
+static void read_program_header(const unsigned char *img, const Elf64_Ehdr *eh, unsigned i,
+				Elf64_Phdr *ph)
+{
+	memcpy(ph, img + eh->e_phoff + (size_t)i * sizeof(*ph), sizeof(*ph));
+}
+
+/* PT_LOAD i: its file bytes inside the file, identity mapped, and its memory
+ * inside the child's loadable RAM [TESS_LOADER_MIN_LOAD, memory_bytes). */
+static int check_load_segment(const Elf64_Phdr *ph, unsigned i, size_t size, const char *name,
+			      uint64_t memory_bytes)
+{
+	if (ph->p_filesz > ph->p_memsz)
+		return tess__fail(-ENOEXEC, OP, "%s: PT_LOAD %u has p_filesz 0x%llx > "
+				  "p_memsz 0x%llx", name, i,
+				  (unsigned long long)ph->p_filesz,
+				  (unsigned long long)ph->p_memsz);
+	if (ph->p_offset > size || size - ph->p_offset < ph->p_filesz)
+		return tess__fail(-ENOEXEC, OP, "%s: PT_LOAD %u file bytes [0x%llx, +0x%llx) "
+				  "lie outside the %zu-byte file", name, i,
+				  (unsigned long long)ph->p_offset,
+				  (unsigned long long)ph->p_filesz, size);
+	if (ph->p_vaddr != ph->p_paddr)
+		return tess__fail(-ENOEXEC, OP, "%s: PT_LOAD %u has p_vaddr 0x%llx != p_paddr "
+				  "0x%llx (the child runs identity mapped)", name, i,
+				  (unsigned long long)ph->p_vaddr,
+				  (unsigned long long)ph->p_paddr);
+	if (ph->p_paddr < TESS_LOADER_MIN_LOAD || ph->p_paddr > memory_bytes ||
+	    memory_bytes - ph->p_paddr < ph->p_memsz)
+		return tess__fail(-ERANGE, OP, "%s: PT_LOAD %u [0x%llx, 0x%llx) does not fit in "
+				  "the child's loadable RAM [0x%x, 0x%llx)", name, i,
+				  (unsigned long long)ph->p_paddr,
+				  (unsigned long long)(ph->p_paddr + ph->p_memsz),
+				  TESS_LOADER_MIN_LOAD, (unsigned long long)memory_bytes);
+	return 0;
+}
+
+/* Check every PT_LOAD segment, that there is one, and that the entry point
+ * is inside one; nothing has been written yet. */
+static int check_segments(const unsigned char *img, size_t size, const char *name,
+			  const Elf64_Ehdr *eh, uint64_t memory_bytes)
+{
+	unsigned i, nload = 0, entry_ok = 0;
+	int err;
+
+	for (i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
 
-		memcpy(&ph, img + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
+		read_program_header(img, eh, i, &ph);
 		if (ph.p_type != PT_LOAD)
 			continue;
 		nload++;
-		if (ph.p_filesz > ph.p_memsz)
-			return tess__fail(-ENOEXEC, OP, "%s: PT_LOAD %u has p_filesz 0x%llx > "
-					  "p_memsz 0x%llx", name, i,
-					  (unsigned long long)ph.p_filesz,
-					  (unsigned long long)ph.p_memsz);
-		if (ph.p_offset > size || size - ph.p_offset < ph.p_filesz)
-			return tess__fail(-ENOEXEC, OP, "%s: PT_LOAD %u file bytes [0x%llx, +0x%llx) "
-					  "lie outside the %zu-byte file", name, i,
-					  (unsigned long long)ph.p_offset,
-					  (unsigned long long)ph.p_filesz, size);
-		if (ph.p_vaddr != ph.p_paddr)
-			return tess__fail(-ENOEXEC, OP, "%s: PT_LOAD %u has p_vaddr 0x%llx != p_paddr "
-					  "0x%llx (the child runs identity mapped)", name, i,
-					  (unsigned long long)ph.p_vaddr,
-					  (unsigned long long)ph.p_paddr);
-		if (ph.p_paddr < TESS_LOADER_MIN_LOAD || ph.p_paddr > memory_bytes ||
-		    memory_bytes - ph.p_paddr < ph.p_memsz)
-			return tess__fail(-ERANGE, OP, "%s: PT_LOAD %u [0x%llx, 0x%llx) does not fit in "
-					  "the child's loadable RAM [0x%x, 0x%llx)", name, i,
-					  (unsigned long long)ph.p_paddr,
-					  (unsigned long long)(ph.p_paddr + ph.p_memsz),
-					  TESS_LOADER_MIN_LOAD, (unsigned long long)memory_bytes);
-		if (eh.e_entry >= ph.p_paddr && eh.e_entry - ph.p_paddr < ph.p_memsz)
+		err = check_load_segment(&ph, i, size, name, memory_bytes);
+		if (err < 0)
+			return err;
+		if (eh->e_entry >= ph.p_paddr && eh->e_entry - ph.p_paddr < ph.p_memsz)
 			entry_ok = 1;
 	}
 	if (nload == 0)
 		return tess__fail(-ENOEXEC, OP, "%s: no PT_LOAD segment", name);
 	if (!entry_ok)
 		return tess__fail(-ENOEXEC, OP, "%s: entry point 0x%llx is not inside a PT_LOAD "
-				  "segment", name, (unsigned long long)eh.e_entry);
+				  "segment", name, (unsigned long long)eh->e_entry);
+	return 0;
+}
+
+/* Copy one checked PT_LOAD segment's file bytes, then zero its bss from
+ * zero (TESS_BUF_MAX zero bytes). */
+static int copy_segment(const unsigned char *img, const Elf64_Phdr *ph,
+			const unsigned char *zero, const struct tess_loader_ops *ops, void *ctx)
+{
+	uint64_t off;
+	int err;
+
+	if (ph->p_filesz) {
+		err = ops->copy_in(ctx, ph->p_paddr, img + ph->p_offset, ph->p_filesz);
+		if (err < 0)
+			return err;
+	}
+	for (off = ph->p_filesz; off < ph->p_memsz; ) {
+		uint64_t n = ph->p_memsz - off;
+
+		if (n > TESS_BUF_MAX)
+			n = TESS_BUF_MAX;
+		err = ops->copy_in(ctx, ph->p_paddr + off, zero, n);
+		if (err < 0)
+			return err;
+		off += n;
+	}
+	return 0;
+}
+
+/* Copy every PT_LOAD segment into the child, in program header order. */
+static int copy_segments(const unsigned char *img, const char *name, const Elf64_Ehdr *eh,
+			 const struct tess_loader_ops *ops, void *ctx)
+{
+	unsigned char *zero = calloc(1, TESS_BUF_MAX);
+	unsigned i;
+	int err = 0;
+
+	if (!zero)
+		return tess__fail(-ENOMEM, OP, "%s: out of memory", name);
+	for (i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		read_program_header(img, eh, i, &ph);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		err = copy_segment(img, &ph, zero, ops, ctx);
+		if (err < 0)
+			break;
+	}
+	free(zero);
+	return err;
+}
+
+/* Write the identity page tables at TESS_LOADER_PML4. */
+static int write_page_tables(const char *name, const struct tess_loader_ops *ops, void *ctx)
+{
+	uint64_t *pt = malloc(PT_BYTES);
+	int err;
+
+	if (!pt)
+		return tess__fail(-ENOMEM, OP, "%s: out of memory", name);
+	build_page_tables(pt);
+	err = ops->copy_in(ctx, TESS_LOADER_PML4, pt, PT_BYTES);
+	free(pt);
+	return err;
+}
+
+/* vCPU 0 in 64-bit mode at entry, with the stack and RDI at the top of RAM. */
+static int set_boot_state(uint32_t domid, uint64_t entry, uint64_t memory_bytes,
+			  const struct tess_loader_ops *ops, void *ctx)
+{
+	struct tess_vcpu_state st;
+
+	memset(&st, 0, sizeof(st));
+	st.domid = domid;
+	st.vcpu = 0;
+	st.mode = TESS_VCPU_MODE_LONG64;
+	st.rip = entry;
+	st.rsp = memory_bytes;
+	st.rflags = 0x2;
+	st.cr3 = TESS_LOADER_PML4;
+	st.rdi = memory_bytes;
+	st.rsi = 0;
+	return ops->set_state(ctx, &st);
+}
+
+int tess__load_image(const void *image, size_t size, const char *name,
+		     uint32_t domid, uint64_t memory_bytes, uint64_t *entry,
+		     const struct tess_loader_ops *ops, void *ctx)
+{
+	const unsigned char *img = image;
+	Elf64_Ehdr eh;
+	int err;
+
+	if (!name)
+		name = "(image)";
+	err = read_elf_header(img, size, name, &eh);
+	if (err < 0)
+		return err;
+	if (memory_bytes < TESS_LOADER_MIN_LOAD)
+		return tess__fail(-ERANGE, OP, "%s: child memory of %llu bytes is below 1 MiB",
+				  name, (unsigned long long)memory_bytes);
+	err = check_segments(img, size, name, &eh, memory_bytes);
+	if (err < 0)
+		return err;
 	if (entry)
 		*entry = eh.e_entry;
 	if (!ops)
 		return 0;
-
-	/* Segments, then bss. */
-	{
-		unsigned char *zero = calloc(1, TESS_BUF_MAX);
-
-		if (!zero)
-			return tess__fail(-ENOMEM, OP, "%s: out of memory", name);
-		for (i = 0; i < eh.e_phnum; i++) {
-			Elf64_Phdr ph;
-			uint64_t off;
-
-			memcpy(&ph, img + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
-			if (ph.p_type != PT_LOAD)
-				continue;
-			if (ph.p_filesz) {
-				err = ops->copy_in(ctx, ph.p_paddr, img + ph.p_offset, ph.p_filesz);
-				if (err < 0)
-					goto fail_zero;
-			}
-			for (off = ph.p_filesz; off < ph.p_memsz; ) {
-				uint64_t n = ph.p_memsz - off;
-
-				if (n > TESS_BUF_MAX)
-					n = TESS_BUF_MAX;
-				err = ops->copy_in(ctx, ph.p_paddr + off, zero, n);
-				if (err < 0)
-					goto fail_zero;
-				off += n;
-			}
-		}
-		free(zero);
-		goto tables;
-fail_zero:
-		free(zero);
+	err = copy_segments(img, name, &eh, ops, ctx);
+	if (err < 0)
 		return err;
-	}
-
-tables:
-	{
-		uint64_t *pt = malloc(PT_BYTES);
-		struct tess_vcpu_state st;
-
-		if (!pt)
-			return tess__fail(-ENOMEM, OP, "%s: out of memory", name);
-		build_page_tables(pt);
-		err = ops->copy_in(ctx, TESS_LOADER_PML4, pt, PT_BYTES);
-		free(pt);
-		if (err < 0)
-			return err;
-
-		memset(&st, 0, sizeof(st));
-		st.domid = domid;
-		st.vcpu = 0;
-		st.mode = TESS_VCPU_MODE_LONG64;
-		st.rip = eh.e_entry;
-		st.rsp = memory_bytes;
-		st.rflags = 0x2;
-		st.cr3 = TESS_LOADER_PML4;
-		st.rdi = memory_bytes;
-		st.rsi = 0;
-		return ops->set_state(ctx, &st);
-	}
+	err = write_page_tables(name, ops, ctx);
+	if (err < 0)
+		return err;
+	return set_boot_state(domid, eh.e_entry, memory_bytes, ops, ctx);
 }
 
 int tess_check_test_kernel(const void *image, size_t size, const char *name,
