@@ -1,10 +1,12 @@
 #!/bin/bash
 # mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module TESSERA_KO] [--tess-run TESS_RUN]
-#                     [--tess-fuzz BIN] [--tess-dmesg BIN] [--guest-dir DIR] OUT
+#                     [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN]
+#                     [--guest-dir DIR] OUT
 # Build the dom0 initramfs (gzip'd newc cpio): static busybox with applet
 # links, tess-probe, /init, /lib/tessera-lib.sh and tests/system/scenarios/*.sh
 # under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run,
-# /bin/tess-fuzz, /bin/tess-dmesg and the test kernels DIR/*.elf under /guest/.
+# /bin/tess-fuzz, /bin/tess-dmesg, /bin/tess-abi-check and the test kernels
+# DIR/*.elf under /guest/.
 # BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ module=$top/pv-drivers/dom0/tessera.ko
 tess_run=$top/dom0-tools/tess-run/tess-run
 tess_fuzz=$top/dom0-tools/tess-fuzz/tess-fuzz
 tess_dmesg=$top/dom0-tools/tess-dmesg/tess-dmesg
+tess_abi_check=$top/dom0-tools/tess-abi-check/tess-abi-check
 guest_dir=$top/tests/guest/build
 busybox=${BUSYBOX:-/bin/busybox}
 
@@ -24,13 +27,14 @@ while [[ $# -gt 0 ]]; do
         --tess-run) tess_run=$2; shift 2 ;;
         --tess-fuzz) tess_fuzz=$2; shift 2 ;;
         --tess-dmesg) tess_dmesg=$2; shift 2 ;;
+        --tess-abi-check) tess_abi_check=$2; shift 2 ;;
         --guest-dir) guest_dir=$2; shift 2 ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-dom0: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
-out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--guest-dir DIR] OUT}
+out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] OUT}
 
 for f in "$busybox" "$probe"; do
     [[ -x $f ]] || { echo "mkinitramfs-dom0: $f missing (busybox-static installed? make run?)" >&2; exit 1; }
@@ -73,6 +77,7 @@ install_tool() {
 install_tool "$tess_run" tess-run
 install_tool "$tess_fuzz" tess-fuzz
 install_tool "$tess_dmesg" tess-dmesg
+install_tool "$tess_abi_check" tess-abi-check
 nguest=0
 if [[ -d $guest_dir ]]; then
     for g in "$guest_dir"/*.elf; do

@@ -7,6 +7,7 @@
  * For each child (one thread each): create it, load the kernel, run vCPU 0
  * until an exit that ends it, print its console output prefixed "[name] ",
  * print "TESS-RUN: <name> exit=<...>" and its exit counters, destroy it.
+ * SIGINT or SIGTERM stops every child (exit=interrupted) and destroys it.
  * Afterwards the pool's free pages must be back to what they were before.
  * See usage() for the exit status.
  */
@@ -72,16 +73,20 @@ static void usage(FILE *f)
 "  --count N      run N children at once, one thread each (default 1, max %d)\n"
 "  --expect EXIT  the exit each child must end with: poweroff, reboot, halted,\n"
 "                 crashed (any crash) or crashed:REASON with REASON one of\n"
-"                 triple-fault, bad-gpa, unhandled, bad-state, guest\n"
+"                 triple-fault, bad-gpa, unhandled, bad-state, guest; or\n"
+"                 interrupted (stopped by SIGINT/SIGTERM, e.g. Ctrl-C)\n"
 "  -h, --help     this text\n"
 "\n"
 "Output: the child's console as '[name] ...' lines, then\n"
-"  TESS-RUN: <name> exit=<poweroff|reboot|halted|crashed:<reason>[ gpa=0x..]|paused>\n"
+"  TESS-RUN: <name> exit=<poweroff|reboot|halted|crashed:<reason>[ gpa=0x..]|paused|\n"
+"                         interrupted>\n"
 "  TESS-RUN: <name> stats cpuid=.. msr=.. hypercall=.. npf=.. hlt=.. intr=.. io=.. other=..\n"
+"  TESS-RUN: <name> destroyed domain <id>\n"
 "  TESS-RUN: pool back to baseline (N pages)\n"
 "Exit status 0 only if every child ended as --expect says (when given), printed\n"
-"'TESS-GUEST: PASS <test>' (not required when a crash is expected) and no\n"
-"'TESS-GUEST: FAIL' line, and the pool's free pages are back to the baseline.\n"
+"'TESS-GUEST: PASS <test>' (not required when a crash or interrupted is\n"
+"expected) and no 'TESS-GUEST: FAIL' line, and the pool's free pages are back\n"
+"to the baseline. A child stopped by a signal fails unless --expect interrupted.\n"
 "1 if a child failed, 2 for bad arguments or files, 3 if the device is missing.\n",
 		prog, MAX_COUNT);
 }
@@ -128,6 +133,7 @@ static int valid_expect(const char *e)
 	static const char *const ok[] = {
 		"poweroff", "reboot", "halted", "crashed", "crashed:triple-fault",
 		"crashed:bad-gpa", "crashed:unhandled", "crashed:bad-state", "crashed:guest",
+		"interrupted",
 	};
 	size_t i;
 
@@ -273,7 +279,7 @@ static void *child_main(void *arg)
 	struct tess_run_exit ex;
 	struct tess_exit_stats st;
 	uint8_t uuid[16];
-	int domid, err, ended = 0;
+	int domid, err, ended = 0, stopped = 0;
 
 	c->ok = 0;
 	snprintf(c->exit_str, sizeof(c->exit_str), "none");
@@ -298,6 +304,7 @@ static void *child_main(void *arg)
 	while (!ended) {
 		if (atomic_load(&stop_requested)) {
 			snprintf(c->exit_str, sizeof(c->exit_str), "interrupted");
+			stopped = 1;
 			break;
 		}
 		memset(&ex, 0, sizeof(ex));
@@ -330,11 +337,16 @@ static void *child_main(void *arg)
 	else
 		out("TESS-RUN: %s error: %s\n", c->name, tess_last_error());
 
-	if (ended) {
-		int expect_crash = o->expect && strncmp(o->expect, "crashed", 7) == 0;
+	if (ended || stopped) {
+		/* A crashed or stopped child cannot have printed its PASS line. */
+		int no_pass_needed = o->expect && (strncmp(o->expect, "crashed", 7) == 0 ||
+						   strcmp(o->expect, "interrupted") == 0);
 		int ok = 1;
 
-		if (o->expect && !exit_matches(c->exit_str, o->expect)) {
+		if (stopped && !o->expect) {
+			out("TESS-RUN: %s FAIL: stopped by a signal before it ended\n", c->name);
+			ok = 0;
+		} else if (o->expect && !exit_matches(c->exit_str, o->expect)) {
 			out("TESS-RUN: %s FAIL: exit=%s, expected %s\n", c->name, c->exit_str,
 			    o->expect);
 			ok = 0;
@@ -343,7 +355,7 @@ static void *child_main(void *arg)
 			out("TESS-RUN: %s FAIL: the guest printed TESS-GUEST: FAIL\n", c->name);
 			ok = 0;
 		}
-		if (!expect_crash && !c->saw_pass) {
+		if (!no_pass_needed && !c->saw_pass) {
 			out("TESS-RUN: %s FAIL: no 'TESS-GUEST: PASS <test>' line on its console\n",
 			    c->name);
 			ok = 0;
@@ -356,6 +368,8 @@ destroy:
 	if (err < 0) {
 		out("TESS-RUN: %s error: %s\n", c->name, tess_last_error());
 		c->ok = 0;
+	} else {
+		out("TESS-RUN: %s destroyed domain %d\n", c->name, domid);
 	}
 done:
 	atomic_store(&c->done, 1);
@@ -452,9 +466,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			if (!valid_expect(optarg))
-				die_usage("--expect '%s': want poweroff, reboot, halted, crashed or "
-					  "crashed:<triple-fault|bad-gpa|unhandled|bad-state|guest>",
-					  optarg);
+				die_usage("--expect '%s': want poweroff, reboot, halted, crashed, "
+					  "crashed:<triple-fault|bad-gpa|unhandled|bad-state|guest> "
+					  "or interrupted", optarg);
 			o.expect = optarg;
 			break;
 		case 'h':
@@ -523,6 +537,13 @@ int main(int argc, char **argv)
 	sigaddset(&stopset, SIGINT);
 	sigaddset(&stopset, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stopset, NULL);
+	/* A shell without job control starts background commands with SIGINT
+	 * ignored; the runner must still stop on it (it is only waited for). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_wake;   /* no SA_RESTART: the ioctl returns EINTR */
 	sigemptyset(&sa.sa_mask);

@@ -66,8 +66,9 @@ def basic_checks(cpus, mem_mib):
 
 
 # Test kernels the children scenario runs (tests/guest), plus multi4: hello
-# four times at once. After them the scenario runs tess-dmesg, an over-sized
-# child (enomem) and tess-fuzz (100000 random hypercalls).
+# four times at once. After them the scenario stops tess-run with SIGINT
+# (runner-sigint), runs tess-dmesg, an over-sized child (enomem),
+# tess-abi-check (documented errors) and tess-fuzz (100000 random hypercalls).
 CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer",
                "bad_gpa", "triple_fault", "multi4", "spin", "cpl3_eperm"]
 
@@ -110,7 +111,8 @@ BOOTS = [
          checks=[
              banner(2, 1024),
              ("scenario", ["module-load"] + ["child-" + t for t in CHILD_TESTS]
-              + ["tess-run-mismatch", "dmesg", "enomem", "fuzz"]),
+              + ["tess-run-mismatch", "runner-sigint", "dmesg", "enomem", "abi-check",
+                 "fuzz"]),
              ("present", "scenario-end", r"TESSERA-SCENARIO-END name=children rc=0\b"),
              ("absent", "no-hv-panic", r"\(tess\) E panic: "),
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Scenario "children": load the dom0 control module, then run each test
 # kernel in /guest as a child domain with tess-run and check how it ended.
-# Then: tess-dmesg (the hypervisor log ring), an over-sized child that must
-# fail with ENOMEM and leave the pool alone, and tess-fuzz (random
-# hypercalls). Prints TESSERA-TEST lines (module-load, child-<test>,
-# tess-run-mismatch, dmesg, enomem, fuzz); exit 1 if any failed.
+# Then: tess-run stopped by SIGINT (forever), tess-dmesg (the hypervisor log
+# ring), an over-sized child that must fail with ENOMEM and leave the pool
+# alone, tess-abi-check (the documented error of each bad argument) and
+# tess-fuzz (random hypercalls). Prints TESSERA-TEST lines (module-load,
+# child-<test>, tess-run-mismatch, runner-sigint, dmesg, enomem, abi-check,
+# fuzz); exit 1 if any failed.
 . /lib/tessera-lib.sh
 
 failed=0
@@ -102,6 +104,34 @@ else
     fail tess-run-mismatch "/bin/tess-run or /guest/hello.elf missing"
 fi
 
+# --- runner-sigint: Ctrl-C stops tess-run and its child ---------------------
+# forever never ends by itself: SIGINT after 3 s must end the run with
+# exit=interrupted, destroy the domain, exit 0 and leave the pool as it was.
+if [ -x /bin/tess-run ] && [ -f /guest/forever.elf ]; then
+    echo "--- tess-run --expect interrupted /guest/forever.elf (SIGINT after 3 s)"
+    tess-run --expect interrupted /guest/forever.elf >/tmp/run.out 2>&1 &
+    pid=$!
+    sleep 3
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    cat /tmp/run.out
+    if [ $rc -ne 0 ]; then
+        why=$(grep -E 'FAIL|error' /tmp/run.out | head -n 1)
+        fail runner-sigint "tess-run exited $rc after SIGINT: ${why:-$(tail -n 1 /tmp/run.out)}"
+    elif ! grep -q '^TESS-RUN: forever exit=interrupted$' /tmp/run.out; then
+        fail runner-sigint "no 'TESS-RUN: forever exit=interrupted' line"
+    elif ! grep -q '^TESS-RUN: forever destroyed domain [0-9]' /tmp/run.out; then
+        fail runner-sigint "the child domain was not destroyed"
+    elif ! grep -q '^TESS-RUN: pool back to baseline' /tmp/run.out; then
+        fail runner-sigint "the pool is not back to its baseline"
+    else
+        pass runner-sigint
+    fi
+else
+    fail runner-sigint "/bin/tess-run or /guest/forever.elf missing"
+fi
+
 # --- dmesg: the hypervisor log ring through TESS_HC_LOG_READ ------------------
 # (before the fuzz, which may clear the ring with TESS_LOG_CLEAR)
 if [ ! -x /bin/tess-dmesg ]; then
@@ -143,6 +173,22 @@ if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
     fi
 else
     fail enomem "/bin/tess-run or /guest/hello.elf missing"
+fi
+
+# --- abi-check: each bad argument gets the error docs/abi.md documents --------
+if [ ! -x /bin/tess-abi-check ]; then
+    fail abi-check "/bin/tess-abi-check missing from the initramfs"
+else
+    echo "--- tess-abi-check"
+    tess-abi-check >/tmp/abi.out 2>&1
+    rc=$?
+    cat /tmp/abi.out
+    if [ $rc -eq 0 ]; then
+        pass abi-check
+    else
+        why=$(grep -E '^FAIL|error' /tmp/abi.out | head -n 3 | paste -sd ';' -)
+        fail abi-check "tess-abi-check exited $rc: ${why:-$(tail -n 1 /tmp/abi.out)}"
+    fi
 fi
 
 # --- fuzz: random hypercalls from dom0 ----------------------------------------
