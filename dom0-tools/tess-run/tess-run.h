@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tess-run: what its three parts share.
+ *
+ *   tess-run.c  main: the device, the signals, the runner threads, the summary
+ *   options.c   the command line, the kernel file check, the children's names
+ *   child.c     one child's life: create, load, run, report, destroy
+ */
+#ifndef TESS_RUN_H
+#define TESS_RUN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tessctrl.h"
+
+#define MAX_COUNT 64
+#define MAX_MEM_MIB (64u * 1024u)
+
+struct opts {
+	uint64_t mem_bytes;
+	const char *name;
+	unsigned count;
+	const char *expect;
+	const char *kernel;
+};
+
+struct child {
+	const struct opts *o;
+	tess_handle *h;
+	unsigned index;
+	pthread_t thread;
+	atomic_int done;
+	char name[TESS_NAME_MAX];
+	/* console line assembly */
+	char line[1024];
+	size_t line_len;
+	int saw_pass, saw_fail;
+	/* outcome */
+	char exit_str[128];   /* "poweroff", "crashed:bad-gpa gpa=0x..." ... */
+	int ok;
+};
+
+/* Set once SIGINT or SIGTERM arrived; the runner threads then stop. */
+extern atomic_int stop_requested;
+
+/* One whole line (or lines) to stdout, flushed, not mixed with other threads'. */
+void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* options.c */
+extern const char *prog;
+void parse_options(int argc, char **argv, struct opts *o);
+int kernel_file_ok(const struct opts *o);
+void make_child_name(const struct opts *o, unsigned i, char *buf, size_t size);
+
+/* child.c: the runner thread's body; sets c->ok, then c->done */
+void *child_main(void *arg);
+
+#endif
