@@ -50,15 +50,52 @@ static bool child_npf(struct vcpu *v, const struct vm_exit *e, struct tess_run_e
 					 ? TESS_CRASH_UNHANDLED : TESS_CRASH_BAD_GPA, out, what);
 }
 
-/* HLT: the vCPU sleeps until its TSC deadline; dom0 waits for it. */
+/*
+ * Before each entry: fire a due timer, then inject the highest deliverable
+ * vector, or ask for an exit when the guest can take it (IF=0 or shadow).
+ */
+static void child_deliver_interrupts(struct vcpu *v)
+{
+	int vector;
+
+	vlapic_timer_check(&v->lapic, rdtsc());
+	vector = vlapic_pending(&v->lapic);
+	if (vector < 0) {
+		hvm->intr_window(v, false);
+	} else if (hvm->intr_allowed(v)) {
+		hvm->inject_intr(v, (u8)vector);
+		vlapic_accept(&v->lapic, (u8)vector);
+		hvm->intr_window(v, false);
+	} else {
+		hvm->intr_window(v, true);
+	}
+}
+
+/* An interrupt the guest can take now ends a HLT at once. */
+static bool child_wakes_now(struct vcpu *v)
+{
+	return vlapic_pending(&v->lapic) >= 0 && hvm->intr_allowed(v);
+}
+
+/*
+ * HLT: the vCPU sleeps until its TSC deadline; dom0 waits for it. (It also
+ * wakes at a deadline written outside TSC-deadline mode or with IF=0,
+ * which hardware would not do; see docs/abi.md.)
+ */
 static bool child_hlt(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
 {
+	u64 wake;
+
 	hvm->advance_rip(v, e->insn_len);
-	if (v->tsc_deadline && rdtsc() >= v->tsc_deadline)
+	vlapic_timer_check(&v->lapic, rdtsc());
+	if (child_wakes_now(v))
+		return false;
+	wake = vlapic_wake_tsc(&v->lapic);
+	if (wake && rdtsc() >= wake)
 		return false; /* already due: carry on */
 	v->halted = true;
 	out->reason = TESS_EXIT_HALTED;
-	out->deadline_tsc = v->tsc_deadline;
+	out->deadline_tsc = wake;
 	return true;
 }
 
@@ -85,6 +122,8 @@ static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct te
 		return false;
 	case EXIT_HLT:
 		return child_hlt(v, e, out);
+	case EXIT_INTR_WINDOW:
+		return false; /* child_deliver_interrupts() injects it now */
 	case EXIT_INTR:
 	case EXIT_INIT: /* a physical event: back to dom0, which owns the machine */
 		out->reason = TESS_EXIT_INTERRUPTED;
@@ -115,10 +154,15 @@ static bool child_may_enter(struct vcpu *v, struct tess_run_exit *out)
 		out->reason = TESS_EXIT_PAUSED;
 		return false;
 	}
-	if (v->halted && (!v->tsc_deadline || rdtsc() < v->tsc_deadline)) {
-		out->reason = TESS_EXIT_HALTED;
-		out->deadline_tsc = v->tsc_deadline;
-		return false;
+	if (v->halted) {
+		u64 wake = vlapic_wake_tsc(&v->lapic);
+
+		vlapic_timer_check(&v->lapic, rdtsc());
+		if (!child_wakes_now(v) && (!wake || rdtsc() < wake)) {
+			out->reason = TESS_EXIT_HALTED;
+			out->deadline_tsc = wake;
+			return false;
+		}
 	}
 	v->halted = false;
 	if (d->state == TESS_DOMSTATE_CREATED)
@@ -137,6 +181,7 @@ void child_run(struct vcpu *host, struct vcpu *v, struct tess_run_exit *out)
 	fpu_save(&host->fpu);
 	fpu_restore(&v->fpu);
 	for (;;) {
+		child_deliver_interrupts(v);
 		hvm->vcpu_run(v, &e);
 		v->exits[e.reason < EXIT_REASON_MAX ? e.reason : EXIT_UNKNOWN]++;
 		if (child_handle_exit(v, &e, out))

@@ -6,12 +6,15 @@
  */
 #include <public/tessera.h>
 #include <tess/cpuid.h>
+#include <tess/domain.h>
 #include <tess/lib.h>
 #include <tess/x86.h>
 
 #define CPUID1_ECX_VMX (1u << 5)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID81_ECX_SVM (1u << 2)
+#define CPUID1_ECX_X2APIC (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 
 static void cpuid_hypervisor_leaf(u32 leaf, struct cpuid_regs *r)
 {
@@ -28,7 +31,6 @@ static void cpuid_hypervisor_leaf(u32 leaf, struct cpuid_regs *r)
 
 void cpuid_policy(struct domain *d, u32 leaf, u32 subleaf, struct cpuid_regs *r)
 {
-	(void)d; /* every domain is dom0 so far */
 	if (leaf >= TESS_CPUID_LEAF_BASE && leaf <= TESS_CPUID_LEAF_BASE + 0xff) {
 		cpuid_hypervisor_leaf(leaf, r);
 		return;
@@ -37,6 +39,9 @@ void cpuid_policy(struct domain *d, u32 leaf, u32 subleaf, struct cpuid_regs *r)
 	switch (leaf) {
 	case 1:
 		r->ecx = (r->ecx & ~CPUID1_ECX_VMX) | CPUID1_ECX_HYPERVISOR;
+		/* A child's APIC is the emulated x2APIC with the TSC-deadline timer. */
+		if (!d->passthrough)
+			r->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
 		break;
 	case 0x80000001:
 		r->ecx &= ~CPUID81_ECX_SVM;

@@ -124,6 +124,7 @@ struct vcpu *domain_create_vcpu(struct domain *d, unsigned int id, struct percpu
 	v->pcpu = c;
 	v->state = VCPU_RUNNING;
 	fpu_init_state(&v->fpu);
+	vlapic_reset(&v->lapic, id);
 	cfg.slat_root = d->p2m.ops->root(&d->p2m);
 	if (hvm->vcpu_init(v, &cfg)) {
 		mm_free_pages(pa, pages);

@@ -115,7 +115,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
 	"none", "cpuid", "msr-read", "msr-write", "hypercall", "npf", "shutdown",
-	"init", "intr", "hlt", "io", "virt-insn", "invalid-state", "unknown",
+	"init", "intr", "hlt", "io", "intr-window", "virt-insn", "invalid-state", "unknown",
 };
 
 const char *exit_reason_name(enum exit_reason r)

@@ -88,7 +88,7 @@ s64 hc_vcpu_set_state(struct vcpu *v, const u64 *a)
 		t->regs.gpr[GPR_RDI] = r.rdi;
 		t->regs.gpr[GPR_RSI] = r.rsi;
 		fpu_init_state(&t->fpu);
-		t->tsc_deadline = 0;
+		vlapic_reset(&t->lapic, t->id);
 		t->halted = false;
 		hvm->vcpu_load_state(t, &s);
 		t->initialised = true;

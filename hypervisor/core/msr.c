@@ -8,26 +8,57 @@
 #include <tess/log.h>
 #include <tess/msr.h>
 #include <tess/smp.h>
+#include <tess/vlapic.h>
 #include <tess/x86.h>
 
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
-#define MSR_TSC_DEADLINE 0x6e0
 
 const u32 msr_intercept_list[] = { MSR_APIC_BASE, MSR_X2APIC_ICR };
 const unsigned int msr_intercept_count = ARRAY_SIZE(msr_intercept_list);
 
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10)
+#define APIC_BASE_EN (1ull << 11)
+#define APIC_BASE_DEFAULT 0xfee00000ull
+
+/* Hand a fixed IPI to the other vCPUs it names (they see it at their next entry). */
+static void msr_child_ipi(struct vcpu *v, const struct vlapic_ipi *ipi)
+{
+	struct domain *d = v->dom;
+
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *t = d->vcpus[i];
+
+		if (!t || t == v)
+			continue;
+		if (ipi->all_but_self || t->lapic.id == ipi->dest)
+			vlapic_set_irr(&t->lapic, ipi->vector);
+	}
+}
+
 /*
- * A child has no MSRs but the TSC deadline (Intel SDM vol. 3 10.5.4.1):
- * HLT then ends RUN with that deadline so dom0 can sleep until it.
+ * A child's MSRs: its x2APIC (already enabled, as firmware leaves it for
+ * x2APIC guests) and the TSC deadline (Intel SDM vol. 3 10.12, 10.5.4.1).
+ * Everything else raises #GP.
  */
 static int msr_child(struct vcpu *v, u32 index, u64 *value, bool write)
 {
-	if (index != MSR_TSC_DEADLINE)
+	struct vlapic_ipi ipi;
+
+	if (index == MSR_APIC_BASE) {
+		u64 base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
+			   (v->id == 0 ? APIC_BASE_BSP : 0);
+
+		if (!write)
+			*value = base;
+		return write && *value != base ? -1 : 0; /* it cannot be moved or turned off */
+	}
+	if (!write)
+		return vlapic_msr_read(&v->lapic, index, value);
+	if (vlapic_msr_write(&v->lapic, index, *value, &ipi))
 		return -1;
-	if (write)
-		v->tsc_deadline = *value;
-	else
-		*value = v->tsc_deadline;
+	if (ipi.valid)
+		msr_child_ipi(v, &ipi);
 	return 0;
 }
 

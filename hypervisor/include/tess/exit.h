@@ -19,6 +19,7 @@ enum exit_reason {
 	EXIT_INTR,          /* physical interrupt */
 	EXIT_HLT,
 	EXIT_IO,            /* IN/OUT; the next RIP comes with it (APM 15.10.2) */
+	EXIT_INTR_WINDOW,   /* the guest can take the interrupt we hold for it */
 	EXIT_VIRT_INSN,     /* VMRUN, VMLOAD, STGI, ...: the guest gets #UD */
 	EXIT_INVALID,       /* the vendor refused the guest state */
 	EXIT_UNKNOWN,

@@ -31,6 +31,11 @@ struct hvm_ops {
 	void (*inject_exception)(struct vcpu *v, u8 vector, bool has_error, u32 error);
 	void (*get_paging)(struct vcpu *v, struct vcpu_paging *p);
 	void (*flush_tlb)(struct vcpu *v); /* guest TLB, at next entry */
+	/* Can an external interrupt be injected now (IF=1, no shadow, no event queued)? */
+	bool (*intr_allowed)(struct vcpu *v);
+	void (*inject_intr)(struct vcpu *v, u8 vector);
+	/* Ask for an exit (EXIT_INTR_WINDOW) as soon as the guest can take one. */
+	void (*intr_window)(struct vcpu *v, bool on);
 	void (*dump)(struct vcpu *v, int level);
 };
 

@@ -3,6 +3,7 @@
 #define TESS_VCPU_H
 
 #include <tess/exit.h>
+#include <tess/vlapic.h>
 #include <tess/types.h>
 
 /* General registers in x86 encoding order (ModRM reg numbers). */
@@ -65,7 +66,7 @@ struct vcpu {
 	bool initialised;       /* has a register state (SET_STATE done) */
 	bool halted;            /* stopped at HLT; runs again at its deadline */
 	volatile u32 running;   /* inside a RUN call on some CPU */
-	u64 tsc_deadline;       /* IA32_TSC_DEADLINE as the guest last wrote it */
+	struct vlapic lapic;    /* children: the emulated x2APIC */
 	u64 exits[EXIT_REASON_MAX];
 	u64 last_npf_gpa, last_npf_rip; /* to catch a fault that repeats forever */
 	u32 npf_repeats;

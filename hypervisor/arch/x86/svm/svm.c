@@ -235,6 +235,37 @@ static void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 
 			     (has_error ? SVM_EVENTINJ_ERROR_VALID | (u64)error << 32 : 0);
 }
 
+static bool svm_intr_allowed(struct vcpu *v)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	return (vmcb->save.rflags & RFLAGS_IF) && !(vmcb->ctl.int_state & SVM_INT_SHADOW) &&
+	       !(vmcb->ctl.eventinj & SVM_EVENTINJ_VALID);
+}
+
+/* External interrupt through EVENTINJ, type 0 (APM 15.20). */
+static void svm_inject_intr(struct vcpu *v, u8 vector)
+{
+	vmcb_of(v)->ctl.eventinj = vector | SVM_EVENTINJ_VALID;
+}
+
+/*
+ * A virtual interrupt the guest takes as soon as it can, intercepted, so
+ * the exit says "now" (APM 15.21.4, the usual interrupt-window trick).
+ */
+static void svm_intr_window(struct vcpu *v, bool on)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	if (on) {
+		vmcb->ctl.int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
+		vmcb->ctl.intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		vmcb->ctl.int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+		vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
+}
+
 static void svm_get_paging(struct vcpu *v, struct vcpu_paging *p)
 {
 	struct vmcb_save *st = &vmcb_of(v)->save;
@@ -287,5 +318,8 @@ const struct hvm_ops svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.get_paging = svm_get_paging,
 	.flush_tlb = svm_flush_tlb,
+	.intr_allowed = svm_intr_allowed,
+	.inject_intr = svm_inject_intr,
+	.intr_window = svm_intr_window,
 	.dump = svm_dump,
 };

@@ -104,6 +104,9 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
 	case SVM_EXIT_NMI: /* held pending; dom0 takes it when it runs again */
 		exit->reason = EXIT_INTR;
 		break;
+	case SVM_EXIT_VINTR:
+		exit->reason = EXIT_INTR_WINDOW;
+		break;
 	case SVM_EXIT_IOIO:
 		exit->reason = EXIT_IO;
 		exit->io.port = (u16)(vmcb->ctl.exitinfo1 >> 16);

@@ -100,6 +100,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT_INTR (1u << 0)
 #define SVM_INTERCEPT_NMI (1u << 1)
 #define SVM_INTERCEPT_INIT (1u << 3)
+#define SVM_INTERCEPT_VINTR (1u << 4)
 #define SVM_INTERCEPT_CPUID (1u << 18)
 #define SVM_INTERCEPT_HLT (1u << 24)
 #define SVM_INTERCEPT_INVLPGA (1u << 26)
@@ -120,6 +121,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
 #define SVM_EXIT_INIT 0x063
+#define SVM_EXIT_VINTR 0x064
 #define SVM_EXIT_CPUID 0x072
 #define SVM_EXIT_HLT 0x078
 #define SVM_EXIT_INVLPGA 0x07a
@@ -137,6 +139,11 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_EXIT_INVALID ((u64)-1)
 
 #define SVM_TLB_FLUSH_ALL 1
+/* int_ctl (APM 15.21): V_IRQ, V_INTR_PRIO, V_IGN_TPR */
+#define SVM_V_IRQ (1u << 8)
+#define SVM_V_INTR_PRIO_MASK (0xfu << 16)
+#define SVM_V_IGN_TPR (1u << 20)
+#define SVM_INT_SHADOW 1u
 #define SVM_NP_ENABLE 1
 #define SVM_EVENTINJ_VALID (1ull << 31)
 #define SVM_EVENTINJ_TYPE_EXCEPTION (3ull << 8)
