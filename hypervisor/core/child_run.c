@@ -5,6 +5,7 @@
  * exit without a handler crashes this child, never the hypervisor.
  */
 #include <tess/child.h>
+#include <tess/child_io.h>
 #include <tess/domain.h>
 #include <tess/fpu.h>
 #include <tess/hvm.h>
@@ -135,7 +136,7 @@ static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct te
 	case EXIT_INVALID:
 		return child_crash(v, e, TESS_CRASH_BAD_STATE, out, "invalid vCPU state");
 	case EXIT_IO:
-		return child_crash(v, e, TESS_CRASH_UNHANDLED, out, "I/O port access (no devices)");
+		return child_io(v, e, out);
 	default:
 		return child_crash(v, e, TESS_CRASH_UNHANDLED, out, "unhandled exit");
 	}

@@ -124,6 +124,7 @@ static int domain_build(struct domain *d, const struct tess_domain_create *req)
 	memcpy(d->name, req->name, TESS_NAME_MAX);
 	memcpy(d->uuid, req->uuid, 16);
 	d->state = TESS_DOMSTATE_CREATED;
+	uart_init(&d->uart);
 	d->paging_mode = req->paging;
 	d->max_vcpus = req->max_vcpus;
 	d->p2m.ops = &npt_paging_ops;

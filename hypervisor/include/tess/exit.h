@@ -34,7 +34,7 @@ struct vm_exit {
 		struct { u32 leaf, subleaf; } cpuid;
 		struct { u32 index; u64 value; } msr;
 		struct { u64 gpa; bool write, fetch, present; } npf;
-		struct { u16 port; bool in; } io;
+		struct { u16 port; bool in, string; u8 size; } io;
 		struct { u64 code, info1, info2; } raw;
 	};
 };

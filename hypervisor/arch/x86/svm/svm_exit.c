@@ -109,8 +109,12 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
 		break;
 	case SVM_EXIT_IOIO:
 		exit->reason = EXIT_IO;
+		/* EXITINFO1: TYPE bit 0, STR bit 2, SZ8/16/32 bits 4-6, port 31:16 (APM 15.10.2) */
 		exit->io.port = (u16)(vmcb->ctl.exitinfo1 >> 16);
 		exit->io.in = vmcb->ctl.exitinfo1 & 1;
+		exit->io.string = vmcb->ctl.exitinfo1 & (1u << 2);
+		exit->io.size = (vmcb->ctl.exitinfo1 & (1u << 6)) ? 4
+			      : (vmcb->ctl.exitinfo1 & (1u << 5)) ? 2 : 1;
 		exit->insn_len = (unsigned int)(vmcb->ctl.exitinfo2 - vmcb->save.rip);
 		break;
 	case SVM_EXIT_HLT:

@@ -1,0 +1,17 @@
+/* I/O ports of a child domain. */
+#ifndef TESS_CHILD_IO_H
+#define TESS_CHILD_IO_H
+
+#include <public/hypercall.h>
+#include <tess/exit.h>
+
+struct vcpu;
+
+/*
+ * Handle an IN/OUT of a child: COM1 (a 16550A on the domain's console
+ * rings), the keyboard controller's reset command, and an empty ISA bus
+ * everywhere else. Returns true when the run ends (out filled).
+ */
+bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out);
+
+#endif
