@@ -70,7 +70,8 @@ def basic_checks(cpus, mem_mib):
 # (runner-sigint), runs tess-dmesg, an over-sized child (enomem),
 # tess-abi-check (documented errors) and tess-fuzz (100000 random hypercalls).
 CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer",
-               "bad_gpa", "triple_fault", "multi4", "spin", "cpl3_eperm"]
+               "bad_gpa", "triple_fault", "multi4", "spin", "cpl3_eperm",
+               "apic_regs", "apic_timer", "apic_ipi"]
 
 BOOTS = [
     dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",

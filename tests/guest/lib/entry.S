@@ -82,6 +82,23 @@ trap_stub_\vec:
 	TRAP_STUB \v
 	.endr
 
+/*
+ * Interrupt stubs for vectors 32-255, one per 16 bytes from irq_stub_32
+ * (each is at most 12: pushq $0, pushq $vec, jmp): a dummy error code and
+ * the vector, then the same path as the exceptions (guest_trap hands
+ * vectors >= 32 to the handler irq_set_handler registered).
+ */
+	.balign 16
+irq_stub_32:
+	.set	irq_vec, 32
+	.rept	224
+	.balign 16
+	pushq	$0
+	pushq	$irq_vec
+	jmp	trap_common
+	.set	irq_vec, irq_vec + 1
+	.endr
+
 trap_common:
 	pushq	%rax
 	pushq	%rbx
@@ -128,6 +145,14 @@ trap_common:
 trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad	trap_stub_\v
+	.endr
+
+	.globl irq_stubs
+irq_stubs:
+	.set	irq_vec, 0
+	.rept	224
+	.quad	irq_stub_32 + irq_vec * 16
+	.set	irq_vec, irq_vec + 1
 	.endr
 
 	.section .note.GNU-stack, "", @progbits

@@ -121,4 +121,33 @@ extern volatile uint64_t trap_error_code, trap_rip;
  * the gate selector must be 0x08, a 64-bit DPL 0 code segment). */
 extern const uint64_t trap_stubs[32];
 
+/* ---- interrupts, vectors 32-255 (lib/traps.c) ----------------------------- */
+/* guest_traps_init's IDT has all 256 vectors; 32-255 start not present.
+ * irq_set_handler(vec, fn) makes vec an interrupt gate to the library's
+ * stub, which saves the GPRs and calls fn(vec) with interrupts off (unless
+ * fn does STI; nesting is fine), then IRETQs. fn sends its own EOI. An
+ * interrupt on a vector with no handler FAILs the test. */
+typedef void (*irq_handler_t)(unsigned int vec);
+void irq_set_handler(unsigned int vec, irq_handler_t fn);
+/* Lower level: IDT entry vec (any vector) becomes a 64-bit DPL 0 interrupt
+ * gate to addr with selector 0x08. */
+void idt_set_gate(unsigned int vec, uint64_t addr);
+/* entry.S: the stubs for vectors 32-255 (irq_stubs[vec - 32]). */
+extern const uint64_t irq_stubs[224];
+
+static inline void irq_enable(void)
+{
+	asm volatile("sti" : : : "memory");
+}
+
+static inline void irq_disable(void)
+{
+	asm volatile("cli" : : : "memory");
+}
+
+static inline void cpu_relax(void)
+{
+	asm volatile("pause" : : : "memory");
+}
+
 #endif /* TESS_GUEST_H */

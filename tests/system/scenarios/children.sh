@@ -89,6 +89,9 @@ run_child triple_fault crashed:triple-fault triple_fault
 run_child multi4       poweroff             hello --count 4
 run_child spin         poweroff             spin
 run_child cpl3_eperm   poweroff             cpl3_eperm
+run_child apic_regs    poweroff             apic_regs
+run_child apic_timer   poweroff             apic_timer
+run_child apic_ipi     poweroff             apic_ipi
 
 # --- tess-run must notice an exit other than the expected one ----------------
 if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
