@@ -1,7 +1,8 @@
 /*
  * A child's I/O ports. There are no devices but COM1 (0x3f8-0x3ff, the
- * 16550A model of core/uart16550.c on the console rings) and the keyboard
- * controller's pulse-reset command (0xfe to port 0x64, how PCs reboot).
+ * 16550A model of core/uart16550.c on the console rings, on IRQ 4), the
+ * 8259 pair (core/pic8259.c) and the keyboard controller's pulse-reset
+ * command (0xfe to port 0x64, how PCs reboot).
  * Every other port behaves as an empty ISA bus: reads return all ones,
  * writes go nowhere, so a guest probing for hardware finds none.
  */
@@ -12,6 +13,7 @@
 #include <tess/uart.h>
 
 #define COM1_BASE 0x3f8
+#define COM1_IRQ 4
 #define KBC_COMMAND 0x64
 #define KBC_PULSE_RESET 0xfe
 
@@ -47,32 +49,67 @@ static void uart_rx_take(void *ctx)
 	spin_unlock(&c->lock);
 }
 
-/* One byte-wide access to COM1; wider accesses reach consecutive registers. */
-static u32 child_com1(struct domain *d, unsigned int offset, bool in, u8 value)
+static void child_uart_io(struct domain *d, struct uart_io *io)
 {
-	const struct uart_io io = { uart_tx, uart_rx_peek, uart_rx_take, &d->console };
+	io->tx = uart_tx;
+	io->rx_peek = uart_rx_peek;
+	io->rx_take = uart_rx_take;
+	io->ctx = &d->console;
+}
 
-	spin_lock(&d->uart_lock);
+/* One byte-wide access to COM1 or the PIC; the caller holds dev_lock. */
+static u8 child_device_byte(struct domain *d, u16 port, bool in, u8 value)
+{
+	struct uart_io io;
+
+	if (pic_port(port)) {
+		if (in)
+			return pic_read(&d->pic, port);
+		pic_write(&d->pic, port, value);
+		return value;
+	}
+	child_uart_io(d, &io);
 	if (in)
-		value = uart_read(&d->uart, offset, &io);
+		value = uart_read(&d->uart, port - COM1_BASE, &io);
 	else
-		uart_write(&d->uart, offset, value, &io);
-	spin_unlock(&d->uart_lock);
+		uart_write(&d->uart, port - COM1_BASE, value, &io);
+	pic_set_irq(&d->pic, COM1_IRQ, uart_irq_pending(&d->uart, &io));
 	return value;
+}
+
+int child_pic_vector(struct vcpu *v, bool take)
+{
+	struct domain *d = v->dom;
+	struct uart_io io;
+	int vector = -1;
+
+	if (v->id != 0 || !vlapic_extint_enabled(&v->lapic))
+		return -1;
+	child_uart_io(d, &io);
+	spin_lock(&d->dev_lock);
+	pic_set_irq(&d->pic, COM1_IRQ, uart_irq_pending(&d->uart, &io));
+	if (pic_output(&d->pic))
+		vector = take ? pic_ack(&d->pic) : 0;
+	spin_unlock(&d->dev_lock);
+	return vector;
 }
 
 static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 size)
 {
 	u32 result = 0;
 
+	/* Wider accesses reach consecutive byte ports, as on the ISA bus. */
 	for (u8 i = 0; i < size; i++) {
 		u16 p = (u16)(port + i);
 		u8 byte = (u8)(value >> (8 * i));
 
-		if (p >= COM1_BASE && p < COM1_BASE + UART_NR_REGS)
-			byte = (u8)child_com1(d, p - COM1_BASE, in, byte);
-		else if (in)
+		if ((p >= COM1_BASE && p < COM1_BASE + UART_NR_REGS) || pic_port(p)) {
+			spin_lock(&d->dev_lock);
+			byte = child_device_byte(d, p, in, byte);
+			spin_unlock(&d->dev_lock);
+		} else if (in) {
 			byte = 0xff; /* nothing answers on an empty bus */
+		}
 		result |= (u32)byte << (8 * i);
 	}
 	return result;

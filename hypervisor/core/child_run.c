@@ -58,24 +58,34 @@ static bool child_npf(struct vcpu *v, const struct vm_exit *e, struct tess_run_e
 static void child_deliver_interrupts(struct vcpu *v)
 {
 	int vector;
+	bool from_pic = false;
 
 	vlapic_timer_check(&v->lapic, rdtsc());
 	vector = vlapic_pending(&v->lapic);
 	if (vector < 0) {
+		vector = child_pic_vector(v, false); /* ExtINT through LINT0 */
+		from_pic = true;
+	}
+	if (vector < 0) {
 		hvm->intr_window(v, false);
-	} else if (hvm->intr_allowed(v)) {
-		hvm->inject_intr(v, (u8)vector);
-		vlapic_accept(&v->lapic, (u8)vector);
-		hvm->intr_window(v, false);
-	} else {
+	} else if (!hvm->intr_allowed(v)) {
 		hvm->intr_window(v, true);
+	} else {
+		if (from_pic)
+			vector = child_pic_vector(v, true); /* INTA: the PIC says which */
+		else
+			vlapic_accept(&v->lapic, (u8)vector);
+		if (vector >= 0)
+			hvm->inject_intr(v, (u8)vector);
+		hvm->intr_window(v, false);
 	}
 }
 
 /* An interrupt the guest can take now ends a HLT at once. */
 static bool child_wakes_now(struct vcpu *v)
 {
-	return vlapic_pending(&v->lapic) >= 0 && hvm->intr_allowed(v);
+	return (vlapic_pending(&v->lapic) >= 0 || child_pic_vector(v, false) >= 0) &&
+	       hvm->intr_allowed(v);
 }
 
 /*

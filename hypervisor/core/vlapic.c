@@ -111,6 +111,13 @@ bool vlapic_timer_check(struct vlapic *l, u64 now)
 	return true;
 }
 
+bool vlapic_extint_enabled(const struct vlapic *l)
+{
+	u32 lint0 = l->lvt[LVT_LINT0];
+
+	return !(lint0 & LVT_MASKED) && ((lint0 >> 8) & 7) == 7; /* delivery mode ExtINT */
+}
+
 u64 vlapic_wake_tsc(const struct vlapic *l)
 {
 	return l->tsc_deadline;

@@ -13,5 +13,11 @@ struct vcpu;
  * everywhere else. Returns true when the run ends (out filled).
  */
 bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out);
+/*
+ * The PIC's vector for vCPU v if it should take one now (COM1's line is
+ * sampled first, as console input may have arrived), else -1. With take,
+ * the PIC acknowledges it (INTA).
+ */
+int child_pic_vector(struct vcpu *v, bool take);
 
 #endif

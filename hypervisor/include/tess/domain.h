@@ -8,6 +8,7 @@
 #include <tess/paging.h>
 #include <tess/range.h>
 #include <tess/spinlock.h>
+#include <tess/pic.h>
 #include <tess/uart.h>
 #include <tess/vcpu.h>
 
@@ -36,8 +37,9 @@ struct domain {
 	unsigned int vcpus_started;
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
 	struct console console;
-	struct uart16550 uart;       /* children: COM1 on the console rings */
-	spinlock_t uart_lock;
+	struct uart16550 uart;       /* children: COM1 on the console rings (IRQ 4) */
+	struct pic_pair pic;         /* children: the 8259 pair, feeding vCPU 0's LINT0 */
+	spinlock_t dev_lock;         /* uart and pic */
 	u64 scratch_pa;              /* stands in for memory the domain may not touch */
 	u64 protected_faults;
 	u64 crash_gpa;

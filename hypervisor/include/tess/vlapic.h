@@ -55,6 +55,8 @@ int vlapic_pending(const struct vlapic *l);
 void vlapic_accept(struct vlapic *l, u8 vector);
 /* Fire the TSC-deadline timer if now >= deadline; true if it fired. */
 bool vlapic_timer_check(struct vlapic *l, u64 now);
+/* LINT0 unmasked in ExtINT mode: the 8259 PIC's output is this CPU's INTR. */
+bool vlapic_extint_enabled(const struct vlapic *l);
 /* TSC value at which a halted vCPU must run again (0: none). */
 u64 vlapic_wake_tsc(const struct vlapic *l);
 
