@@ -39,8 +39,8 @@ static void usage(FILE *f)
 "  TESS-RUN: <name> destroyed domain <id>\n"
 "  TESS-RUN: pool back to baseline (N pages)\n"
 "Exit status 0 only if every child ended as --expect says (when given), printed\n"
-"'TESS-GUEST: PASS <test>' (not required when a crash or interrupted is\n"
-"expected) and no 'TESS-GUEST: FAIL' line, and the pool's free pages are back\n"
+"'TESS-GUEST: PASS <test>' (not required when a crash, reboot or interrupted\n"
+"is expected) and no 'TESS-GUEST: FAIL' line, and the pool's free pages are back\n"
 "to the baseline. A child stopped by a signal fails unless --expect interrupted.\n"
 "1 if a child failed, 2 for bad arguments or files, 3 if the device is missing.\n",
 		prog, MAX_COUNT);

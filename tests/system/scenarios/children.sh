@@ -67,6 +67,14 @@ run_child() {
                 pass "child-$name"
             fi
             ;;
+        uart_io)
+            # The line went out through COM1's THR, not the console hypercall.
+            if grep -q '^\[uart_io\] uart_io: hello through COM1$' /tmp/run.out; then
+                pass "child-$name"
+            else
+                fail "child-$name" "no '[uart_io] uart_io: hello through COM1' line"
+            fi
+            ;;
         *)
             pass "child-$name"
             ;;
@@ -92,6 +100,9 @@ run_child cpl3_eperm   poweroff             cpl3_eperm
 run_child apic_regs    poweroff             apic_regs
 run_child apic_timer   poweroff             apic_timer
 run_child apic_ipi     poweroff             apic_ipi
+run_child uart_io      poweroff             uart_io
+run_child ports        poweroff             ports
+run_child kbd_reset    reboot               kbd_reset
 
 # --- tess-run must notice an exit other than the expected one ----------------
 if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
