@@ -100,6 +100,7 @@ run_child cpl3_eperm   poweroff             cpl3_eperm
 run_child apic_regs    poweroff             apic_regs
 run_child apic_timer   poweroff             apic_timer
 run_child apic_ipi     poweroff             apic_ipi
+run_child uart_irq     poweroff             uart_irq
 run_child uart_io      poweroff             uart_io
 run_child ports        poweroff             ports
 run_child kbd_reset    reboot               kbd_reset
