@@ -61,21 +61,51 @@ static int svm_cpu_init(struct percpu *c)
 	return 0;
 }
 
+/*
+ * MSRs a child may use directly: their values live in the VMCB and VMRUN,
+ * #VMEXIT, VMLOAD and VMSAVE switch them (APM vol. 2 15.5.1, 15.5.2).
+ */
+static const u32 svm_child_direct_msrs[] = {
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR LSTAR CSTAR SFMASK */
+	0xc0000100, 0xc0000101, 0xc0000102,             /* FS/GS base, kernel GS base */
+	0x174, 0x175, 0x176,                            /* SYSENTER CS/ESP/EIP */
+};
+
 /* MSR permission map: 2 bits per MSR (APM vol. 2 section 15.11). */
-static void svm_msrpm_intercept(u8 *pm, u32 msr)
+static bool svm_msrpm_pos(u32 msr, u64 *byte, u32 *bit)
 {
 	u64 base_off;
-	u32 bit;
+	u32 b;
 
 	if (msr <= 0x1fff)
-		base_off = 0x000, bit = msr * 2;
+		base_off = 0x000, b = msr * 2;
 	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
-		base_off = 0x800, bit = (msr - 0xc0000000) * 2;
+		base_off = 0x800, b = (msr - 0xc0000000) * 2;
 	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
-		base_off = 0x1000, bit = (msr - 0xc0010000) * 2;
+		base_off = 0x1000, b = (msr - 0xc0010000) * 2;
 	else
-		return;
-	pm[base_off + bit / 8] |= 3u << (bit % 8); /* read and write */
+		return false;
+	*byte = base_off + b / 8;
+	*bit = b % 8;
+	return true;
+}
+
+static void svm_msrpm_direct(u8 *pm, u32 msr)
+{
+	u64 byte;
+	u32 bit;
+
+	if (svm_msrpm_pos(msr, &byte, &bit))
+		pm[byte] &= (u8)~(3u << bit);
+}
+
+static void svm_msrpm_intercept(u8 *pm, u32 msr)
+{
+	u64 byte;
+	u32 bit;
+
+	if (svm_msrpm_pos(msr, &byte, &bit))
+		pm[byte] |= (u8)(3u << bit); /* read and write */
 }
 
 static int svm_alloc_maps(void)
@@ -100,6 +130,8 @@ static int svm_alloc_maps(void)
 	if (!svm_child_msrpm_pa || !svm_child_iopm_pa)
 		return -1;
 	memset(phys_to_virt(svm_child_msrpm_pa), 0xff, SVM_MSRPM_SIZE);
+	for (unsigned int i = 0; i < ARRAY_SIZE(svm_child_direct_msrs); i++)
+		svm_msrpm_direct(phys_to_virt(svm_child_msrpm_pa), svm_child_direct_msrs[i]);
 	memset(phys_to_virt(svm_child_iopm_pa), 0xff, SVM_IOPM_SIZE);
 	return 0;
 }
