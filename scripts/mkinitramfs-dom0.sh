@@ -1,12 +1,15 @@
 #!/bin/bash
 # mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module TESSERA_KO] [--tess-run TESS_RUN]
 #                     [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN]
-#                     [--guest-dir DIR] OUT
+#                     [--guest-dir DIR] [--tess-boot BIN] [--guest-kernel BZIMAGE]
+#                     [--guest-initrd IMG] OUT
 # Build the dom0 initramfs (gzip'd newc cpio): static busybox with applet
 # links, tess-probe, /init, /lib/tessera-lib.sh and tests/system/scenarios/*.sh
 # under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run,
-# /bin/tess-fuzz, /bin/tess-dmesg, /bin/tess-abi-check and the test kernels
-# DIR/*.elf under /guest/.
+# /bin/tess-fuzz, /bin/tess-dmesg, /bin/tess-abi-check, /bin/tess-boot, the
+# test kernels DIR/*.elf under /guest/, and the Linux child's kernel and
+# initramfs (scripts/mkinitramfs-guest.sh) as /guest/linux/vmlinuz and
+# /guest/linux/initrd.img.
 # BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
@@ -18,6 +21,9 @@ tess_fuzz=$top/dom0-tools/tess-fuzz/tess-fuzz
 tess_dmesg=$top/dom0-tools/tess-dmesg/tess-dmesg
 tess_abi_check=$top/dom0-tools/tess-abi-check/tess-abi-check
 guest_dir=$top/tests/guest/build
+tess_boot=$top/dom0-tools/tess-boot/tess-boot
+guest_kernel=
+guest_initrd=
 busybox=${BUSYBOX:-/bin/busybox}
 
 while [[ $# -gt 0 ]]; do
@@ -29,12 +35,15 @@ while [[ $# -gt 0 ]]; do
         --tess-dmesg) tess_dmesg=$2; shift 2 ;;
         --tess-abi-check) tess_abi_check=$2; shift 2 ;;
         --guest-dir) guest_dir=$2; shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        --tess-boot) tess_boot=$2; shift 2 ;;
+        --guest-kernel) guest_kernel=$2; shift 2 ;;
+        --guest-initrd) guest_initrd=$2; shift 2 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-dom0: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
-out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] OUT}
+out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] [--tess-boot BIN] [--guest-kernel BZIMAGE] [--guest-initrd IMG] OUT}
 
 for f in "$busybox" "$probe"; do
     [[ -x $f ]] || { echo "mkinitramfs-dom0: $f missing (busybox-static installed? make run?)" >&2; exit 1; }
@@ -78,6 +87,7 @@ install_tool "$tess_run" tess-run
 install_tool "$tess_fuzz" tess-fuzz
 install_tool "$tess_dmesg" tess-dmesg
 install_tool "$tess_abi_check" tess-abi-check
+install_tool "$tess_boot" tess-boot
 nguest=0
 if [[ -d $guest_dir ]]; then
     for g in "$guest_dir"/*.elf; do
@@ -88,6 +98,17 @@ if [[ -d $guest_dir ]]; then
     done
 fi
 [[ $nguest -gt 0 ]] || echo "mkinitramfs-dom0: note: no test kernels in $guest_dir; /guest left empty" >&2
+# The Linux child: a bzImage (the dom0 kernel) and its initramfs.
+for pair in "vmlinuz:$guest_kernel" "initrd.img:$guest_initrd"; do
+    name=${pair%%:*} file=${pair#*:}
+    [[ -n $file ]] || continue
+    if [[ -f $file ]]; then
+        mkdir -p "$root/guest/linux"
+        install -m 0644 "$file" "$root/guest/linux/$name"
+    else
+        echo "mkinitramfs-dom0: note: $file missing; /guest/linux/$name left out" >&2
+    fi
+done
 install -m 0755 "$top/dom0-tools/initramfs/init" "$root/init"
 install -m 0644 "$top/dom0-tools/initramfs/tessera-lib.sh" "$root/lib/tessera-lib.sh"
 for s in "$top"/tests/system/scenarios/*.sh; do

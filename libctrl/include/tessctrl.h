@@ -147,6 +147,50 @@ int tess_load_test_kernel(tess_handle *h, uint32_t domid, const char *path,
 int tess_check_test_kernel(const void *image, size_t size, const char *name,
 			   uint64_t memory_bytes, uint64_t *entry);
 
+/* ---- Linux domain builder (the Linux x86 boot protocol, 64-bit entry) ---- */
+
+/* Where tess_load_linux() puts things in the child (guest-physical). */
+#define TESS_LINUX_GDT         0x1000u  /* 0x08, 0x10: 64-bit code; 0x18: data */
+#define TESS_LINUX_PML4        0x2000u
+#define TESS_LINUX_PDPT        0x3000u
+#define TESS_LINUX_PD          0x4000u  /* four PDs, 0x4000-0x7fff: GPA 0-4 GiB */
+#define TESS_LINUX_BOOT_PARAMS 0x8000u  /* the zero page */
+#define TESS_LINUX_CMDLINE     0x9000u  /* up to 4 KiB */
+#define TESS_LINUX_STACK_TOP   0xe000u  /* rsp at entry (stack 0xa000-0xdfff) */
+#define TESS_LINUX_LOW_RAM_END 0x9fc00u /* e820: [0, this) RAM, then reserved to 1 MiB */
+#define TESS_LINUX_MP_FLOAT    0xf0000u /* MP floating pointer, config table after it */
+#define TESS_LINUX_KERNEL_MIN  0x1000000u  /* protected-mode kernel at >= 16 MiB */
+#define TESS_LINUX_CMDLINE_MAX 4096u       /* bytes, NUL included */
+
+/*
+ * Build a Linux child: load the bzImage kernel_path (and initrd_path, may be
+ * NULL) into domain domid, which has memory_bytes of RAM and nr_vcpus vCPUs.
+ * The child gets an e820 ([0, 0x9fc00) RAM, [0x9fc00, 1 MiB) reserved,
+ * [1 MiB, memory_bytes) RAM), identity page tables for 0-4 GiB, the zero
+ * page, an Intel MP table (spec 1.4) describing nr_vcpus CPUs in virtual
+ * wire mode, the kernel at the first kernel_alignment-aligned address
+ * >= 16 MiB, the initrd page-aligned at the top of what it may use, and vCPU
+ * 0 in 64-bit mode at the kernel's 64-bit entry (load address + 0x200) with
+ * RSI = TESS_LINUX_BOOT_PARAMS.
+ *
+ * The command line is cmdline (may be NULL) plus "tsc_early_khz=<dom0's TSC
+ * frequency>" unless it has one (see tess_tsc_khz) and "console=ttyS0,115200
+ * earlyprintk=serial,ttyS0,115200" unless it has a console=.
+ * Everything is checked before anything is written: a file that is not a
+ * bzImage, a boot protocol older than 2.12, a kernel without a 64-bit entry,
+ * a kernel or initrd that does not fit, a command line that is too long.
+ * Returns 0, or < 0 with a message naming the file and problem.
+ */
+int tess_load_linux(struct tess_handle *h, uint32_t domid, const char *kernel_path,
+		    const char *initrd_path, const char *cmdline, uint64_t memory_bytes,
+		    uint32_t nr_vcpus);
+
+/* Dom0's TSC frequency in kHz (children share the TSC): from
+ * /sys/devices/system/cpu/cpu0/tsc_freq_khz if the kernel has it, else
+ * measured against CLOCK_MONOTONIC_RAW (median of three 20 ms samples), else
+ * "cpu MHz" of /proc/cpuinfo. Returns 0 and sets *khz, or < 0. */
+int tess_tsc_khz(uint32_t *khz);
+
 #ifdef __cplusplus
 }
 #endif

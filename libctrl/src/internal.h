@@ -37,4 +37,44 @@ int tess__load_image(const void *image, size_t size, const char *name,
 		     uint32_t domid, uint64_t memory_bytes, uint64_t *entry,
 		     const struct tess_loader_ops *ops, void *ctx);
 
+
+/* Read a whole regular file of at most max bytes into a malloc'd buffer;
+ * messages start with op. */
+int tess__read_file(const char *op, const char *path, uint64_t max, unsigned char **out,
+		    size_t *outlen);
+
+/* The Linux builder's inputs, all in memory (files already read). */
+struct tess_linux_args {
+	const void *kernel;
+	size_t kernel_size;
+	const char *kernel_name;
+	const void *initrd;        /* NULL: none */
+	size_t initrd_size;
+	const char *initrd_name;
+	const char *cmdline;       /* the caller's; NULL is "" */
+	uint64_t memory_bytes;
+	uint32_t nr_vcpus;
+	uint32_t tsc_khz;          /* 0: add no tsc_early_khz= */
+	uint32_t cpu_signature, cpu_features; /* for the MP processor entries */
+};
+
+/* Where tess__load_linux put things (filled even when ops is NULL). */
+struct tess_linux_layout {
+	uint64_t kernel_pa, kernel_end;   /* [kernel_pa, kernel_pa + init_size) */
+	uint64_t initrd_pa, initrd_size;
+	uint64_t entry;
+	uint32_t boot_version;
+	size_t cmdline_len;
+};
+
+/* Check everything, then (if ops is not NULL) write the child through ops:
+ * kernel, initrd, boot tables, MP table, then vCPU 0's state. */
+int tess__load_linux(const struct tess_linux_args *a, uint32_t domid,
+		     const struct tess_loader_ops *ops, void *ctx,
+		     struct tess_linux_layout *out);
+
+/* Build the child's command line into buf (size bytes). Returns its length,
+ * or -E2BIG if it does not fit. */
+int tess__linux_cmdline(char *buf, size_t size, const char *cmdline, uint32_t tsc_khz);
+
 #endif /* TESSCTRL_INTERNAL_H */

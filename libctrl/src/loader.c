@@ -314,8 +314,9 @@ static int dev_set_state(void *ctx, const struct tess_vcpu_state *st)
 	return err;
 }
 
-/* Read a whole regular file (at most max bytes). */
-static int read_file(const char *path, uint64_t max, unsigned char **out, size_t *outlen)
+/* Read a whole regular file (at most max bytes); messages start with op. */
+int tess__read_file(const char *op, const char *path, uint64_t max, unsigned char **out,
+		    size_t *outlen)
 {
 	struct stat sb;
 	unsigned char *buf;
@@ -325,26 +326,26 @@ static int read_file(const char *path, uint64_t max, unsigned char **out, size_t
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		return tess__fail(err, OP, "%s: %s", path, strerror(-err));
+		return tess__fail(err, op, "%s: %s", path, strerror(-err));
 	}
 	if (fstat(fd, &sb) < 0) {
 		err = -errno;
 		close(fd);
-		return tess__fail(err, OP, "%s: %s", path, strerror(-err));
+		return tess__fail(err, op, "%s: %s", path, strerror(-err));
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return tess__fail(-EINVAL, OP, "%s: not a regular file", path);
+		return tess__fail(-EINVAL, op, "%s: not a regular file", path);
 	}
 	if ((uint64_t)sb.st_size > max) {
 		close(fd);
-		return tess__fail(-EFBIG, OP, "%s: %lld bytes is larger than the child's memory",
+		return tess__fail(-EFBIG, op, "%s: %lld bytes is larger than the child's memory",
 				  path, (long long)sb.st_size);
 	}
 	buf = malloc(sb.st_size ? (size_t)sb.st_size : 1);
 	if (!buf) {
 		close(fd);
-		return tess__fail(-ENOMEM, OP, "%s: out of memory", path);
+		return tess__fail(-ENOMEM, op, "%s: out of memory", path);
 	}
 	while (done < (size_t)sb.st_size) {
 		ssize_t n = read(fd, buf + done, (size_t)sb.st_size - done);
@@ -355,7 +356,7 @@ static int read_file(const char *path, uint64_t max, unsigned char **out, size_t
 			err = n < 0 ? -errno : -EIO;
 			free(buf);
 			close(fd);
-			return tess__fail(err, OP, "%s: read failed: %s", path,
+			return tess__fail(err, op, "%s: read failed: %s", path,
 					  n < 0 ? strerror(-err) : "file shrank");
 		}
 		done += (size_t)n;
@@ -379,7 +380,7 @@ int tess_load_test_kernel(tess_handle *h, uint32_t domid, const char *path,
 		return tess__fail(-EBADF, OP, "no handle (tess_open first)");
 	if (!path)
 		return tess__fail(-EINVAL, OP, "no file name");
-	err = read_file(path, memory_bytes, &img, &len);
+	err = tess__read_file(OP, path, memory_bytes, &img, &len);
 	if (err < 0)
 		return err;
 	err = tess__load_image(img, len, path, domid, memory_bytes, entry, &dev_ops, &c);

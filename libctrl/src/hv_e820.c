@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's pure e820 code (hypervisor/core/e820.c), compiled into
+ * libctrl for the Linux domain builder (-DTESS_HOSTED: the host C library
+ * instead of the hypervisor's). One source, two users: nothing is copied.
+ */
+#include "../../hypervisor/core/e820.c"

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host self-check of libctrl's Linux domain builder (make -C libctrl
+ * check-libctrl) on a fake child that records every copy-in: a small
+ * synthetic bzImage, then the real kernel given as argv[1] (skipped with a
+ * note if absent): where the kernel and initrd land, the zero page (e820,
+ * command line, ramdisk fields), the GDT and page tables, the MP table and
+ * its checksums, vCPU 0's state, and that every bad input is rejected with
+ * nothing written. Prints PASS:/FAIL: lines; exit status 1 on failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int failures, passes;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS: libctrl/linux-%s\n", name);
+		passes++;
+		return;
+	}
+	printf("FAIL: libctrl/linux-%s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	failures++;
+}
+
+/* ---- fake child ---------------------------------------------------------- */
+
+struct fake {
+	unsigned char *ram;
+	uint64_t size;
+	unsigned writes, states;
+	struct tess_vcpu_state st;
+	int oob;
+};
+
+static int fake_copy_in(void *ctx, uint64_t gpa, const void *buf, size_t len)
+{
+	struct fake *f = ctx;
+
+	f->writes++;
+	if (len > TESS_BUF_MAX || gpa > f->size || f->size - gpa < len) {
+		f->oob = 1;
+		return -EFAULT;
+	}
+	memcpy(f->ram + gpa, buf, len);
+	return 0;
+}
+
+static int fake_set_state(void *ctx, const struct tess_vcpu_state *st)
+{
+	struct fake *f = ctx;
+
+	f->states++;
+	f->st = *st;
+	return 0;
+}
+
+static const struct tess_loader_ops fake_ops = { fake_copy_in, fake_set_state };
+
+static void fake_init(struct fake *f, uint64_t size)
+{
+	memset(f, 0, sizeof(*f));
+	f->size = size;
+	f->ram = calloc(1, size);
+	if (!f->ram)
+		abort();
+}
+
+static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t rd32(const unsigned char *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
+static uint64_t rd64(const unsigned char *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+static void wr16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+static void wr32(unsigned char *p, uint32_t v) { wr16(p, (uint16_t)v); wr16(p + 2, (uint16_t)(v >> 16)); }
+
+/* ---- a synthetic bzImage --------------------------------------------------- */
+
+#define SYN_SIZE (64 * 1024)
+#define SYN_INIT (4u << 20)
+
+static unsigned char *synthetic_kernel(void)
+{
+	unsigned char *k = malloc(SYN_SIZE);
+	size_t i;
+
+	if (!k)
+		abort();
+	for (i = 0; i < SYN_SIZE; i++)
+		k[i] = (unsigned char)(i * 7 + 3);
+	memset(k, 0, 0x1000);
+	k[0x1f1] = 4;                        /* setup_sects: pm part at 0xa00 */
+	wr16(k + 0x1fe, 0xaa55);
+	k[0x200] = 0xeb;                     /* jmp: header ends at 0x202 + 0x66 */
+	k[0x201] = 0x66;
+	memcpy(k + 0x202, "HdrS", 4);
+	wr16(k + 0x206, 0x020f);
+	wr32(k + 0x22c, 0x7fffffff);         /* initrd_addr_max */
+	wr32(k + 0x230, 0x200000);           /* kernel_alignment */
+	k[0x234] = 1;                        /* relocatable */
+	wr16(k + 0x236, 0x3);                /* XLF_KERNEL_64 | CAN_BE_LOADED_ABOVE_4G */
+	wr32(k + 0x238, 2047);               /* cmdline_size */
+	wr32(k + 0x260, SYN_INIT);           /* init_size */
+	return k;
+}
+
+static unsigned char *pattern(size_t n, unsigned seed)
+{
+	unsigned char *p = malloc(n);
+	size_t i;
+
+	if (!p)
+		abort();
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)((i >> 3) ^ (i * seed) ^ seed);
+	return p;
+}
+
+static void base_args(struct tess_linux_args *a, const unsigned char *k, size_t klen,
+		      const unsigned char *rd, size_t rdlen, uint64_t mem)
+{
+	memset(a, 0, sizeof(*a));
+	a->kernel = k;
+	a->kernel_size = klen;
+	a->kernel_name = "vmlinuz";
+	a->initrd = rd;
+	a->initrd_size = rdlen;
+	a->initrd_name = "initrd";
+	a->cmdline = "quiet";
+	a->memory_bytes = mem;
+	a->nr_vcpus = 2;
+	a->tsc_khz = 2100000;
+	a->cpu_signature = 0x663;
+	a->cpu_features = 0x0781abfd;
+}
+
+/* ---- checks of a loaded child ---------------------------------------------- */
+
+static unsigned char sum(const unsigned char *p, size_t n)
+{
+	unsigned char s = 0;
+
+	while (n--)
+		s = (unsigned char)(s + *p++);
+	return s;
+}
+
+static void check_mp(const char *tag, const struct fake *f, uint32_t nr)
+{
+	const unsigned char *fp = f->ram + TESS_LINUX_MP_FLOAT, *ct, *e;
+	uint32_t i, len;
+	int ok = 1;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s-mp-float", tag);
+	result(!memcmp(fp, "_MP_", 4) && sum(fp, 16) == 0 && fp[8] == 1 && fp[9] == 4 &&
+	       fp[11] == 0 && !(fp[12] & 0x80) && rd32(fp + 4) == TESS_LINUX_MP_FLOAT + 16,
+	       name, "floating pointer wrong (sum %u, ptr 0x%x, features %02x %02x)",
+	       sum(fp, 16), rd32(fp + 4), fp[11], fp[12]);
+	ct = f->ram + rd32(fp + 4);
+	len = rd16(ct + 4);
+	snprintf(name, sizeof(name), "%s-mp-config", tag);
+	result(!memcmp(ct, "PCMP", 4) && ct[6] == 4 && len == 44 + 20 * nr + 8 + 16 &&
+	       sum(ct, len) == 0 && rd16(ct + 34) == nr + 3 && rd32(ct + 36) == 0xfee00000u,
+	       name, "config table wrong (len %u, sum %u, count %u)", len, sum(ct, len),
+	       rd16(ct + 34));
+	e = ct + 44;
+	for (i = 0; i < nr; i++, e += 20)
+		if (e[0] != 0 || e[1] != i || e[2] != 0x14 ||
+		    e[3] != (i == 0 ? 3 : 1) || rd32(e + 4) != 0x663)
+			ok = 0;
+	snprintf(name, sizeof(name), "%s-mp-cpus", tag);
+	result(ok, name, "processor entries wrong");
+	snprintf(name, sizeof(name), "%s-mp-bus-lint", tag);
+	result(e[0] == 1 && !memcmp(e + 2, "ISA   ", 6) &&
+	       e[8] == 4 && e[9] == 3 && e[14] == 0xff && e[15] == 0 &&
+	       e[16] == 4 && e[17] == 1 && e[22] == 0xff && e[23] == 1,
+	       name, "bus or local interrupt entries wrong");
+}
+
+static void check_loaded(const char *tag, const struct fake *f, const struct tess_linux_args *a,
+			 const struct tess_linux_layout *lay, const char *want_cmd)
+{
+	const unsigned char *bp = f->ram + TESS_LINUX_BOOT_PARAMS, *k = a->kernel;
+	const uint64_t *pt = (const uint64_t *)(f->ram + TESS_LINUX_PML4);
+	const uint64_t *gdt = (const uint64_t *)(f->ram + TESS_LINUX_GDT);
+	uint64_t pm_off = ((uint64_t)(k[0x1f1] ? k[0x1f1] : 4) + 1) * 512;
+	uint64_t kalign = rd32(k + 0x230);
+	const unsigned char *e;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s-kernel", tag);
+	result(!f->oob && lay->kernel_pa >= TESS_LINUX_KERNEL_MIN &&
+	       lay->kernel_pa % kalign == 0 && lay->kernel_pa < TESS_LINUX_KERNEL_MIN + kalign &&
+	       !memcmp(f->ram + lay->kernel_pa, k + pm_off, a->kernel_size - pm_off),
+	       name, "kernel at 0x%llx (align 0x%llx) or its bytes wrong",
+	       (unsigned long long)lay->kernel_pa, (unsigned long long)kalign);
+
+	snprintf(name, sizeof(name), "%s-header", tag);
+	result(!memcmp(bp + 0x202, "HdrS", 4) && bp[0x210] == 0xff && (bp[0x211] & 1) &&
+	       rd32(bp + 0x228) == TESS_LINUX_CMDLINE && rd32(bp + 0xc8) == 0,
+	       name, "setup header copy, loader id, LOADED_HIGH or cmd_line_ptr wrong");
+
+	snprintf(name, sizeof(name), "%s-cmdline", tag);
+	result(!strcmp((const char *)f->ram + TESS_LINUX_CMDLINE, want_cmd) &&
+	       lay->cmdline_len == strlen(want_cmd), name, "'%s', want '%s'",
+	       (const char *)f->ram + TESS_LINUX_CMDLINE, want_cmd);
+
+	e = bp + 0x2d0;
+	snprintf(name, sizeof(name), "%s-e820", tag);
+	result(bp[0x1e8] == 3 &&
+	       rd64(e) == 0 && rd64(e + 8) == 0x9fc00 && rd32(e + 16) == 1 &&
+	       rd64(e + 20) == 0x9fc00 && rd64(e + 28) == 0x100000 - 0x9fc00 && rd32(e + 36) == 2 &&
+	       rd64(e + 40) == 0x100000 && rd64(e + 48) == a->memory_bytes - 0x100000 &&
+	       rd32(e + 56) == 1, name, "%u entries, or entries wrong", bp[0x1e8]);
+
+	snprintf(name, sizeof(name), "%s-initrd", tag);
+	if (a->initrd)
+		result(rd32(bp + 0x218) == lay->initrd_pa && rd32(bp + 0xc0) == 0 &&
+		       rd32(bp + 0x21c) == a->initrd_size && lay->initrd_pa % 4096 == 0 &&
+		       lay->initrd_pa >= 0x100000 &&
+		       lay->initrd_pa + a->initrd_size <= a->memory_bytes &&
+		       lay->initrd_pa + a->initrd_size <= (uint64_t)rd32(k + 0x22c) + 1 &&
+		       (lay->initrd_pa >= lay->kernel_end ||
+			lay->initrd_pa + a->initrd_size <= lay->kernel_pa) &&
+		       !memcmp(f->ram + lay->initrd_pa, a->initrd, a->initrd_size),
+		       name, "ramdisk 0x%x+0x%x, layout 0x%llx, kernel [0x%llx, 0x%llx)",
+		       rd32(bp + 0x218), rd32(bp + 0x21c), (unsigned long long)lay->initrd_pa,
+		       (unsigned long long)lay->kernel_pa, (unsigned long long)lay->kernel_end);
+	else
+		result(rd32(bp + 0x218) == 0 && rd32(bp + 0x21c) == 0, name,
+		       "ramdisk fields set without an initrd");
+
+	snprintf(name, sizeof(name), "%s-gdt-pt", tag);
+	result(gdt[0] == 0 && gdt[1] == 0x00af9a000000ffffull && gdt[2] == 0x00af9a000000ffffull &&
+	       gdt[3] == 0x00cf92000000ffffull &&
+	       pt[0] == (TESS_LINUX_PDPT | 3) && pt[512] == (TESS_LINUX_PD | 3) &&
+	       pt[515] == ((TESS_LINUX_PD + 0x3000) | 3) && pt[1024] == 0x83 &&
+	       pt[1024 + 2047] == ((2047ull << 21) | 0x83), name, "GDT or page tables wrong");
+
+	snprintf(name, sizeof(name), "%s-vcpu", tag);
+	result(f->states == 1 && f->st.vcpu == 0 && f->st.domid == 7 &&
+	       f->st.mode == TESS_VCPU_MODE_LONG64 && f->st.rip == lay->kernel_pa + 0x200 &&
+	       f->st.rsi == TESS_LINUX_BOOT_PARAMS && f->st.cr3 == TESS_LINUX_PML4 &&
+	       f->st.rflags == 2 && f->st.rsp == TESS_LINUX_STACK_TOP &&
+	       f->st.rsp <= TESS_LINUX_LOW_RAM_END && lay->entry == f->st.rip,
+	       name, "%u states; rip 0x%llx rsi 0x%llx cr3 0x%llx", f->states,
+	       (unsigned long long)f->st.rip, (unsigned long long)f->st.rsi,
+	       (unsigned long long)f->st.cr3);
+	check_mp(tag, f, a->nr_vcpus);
+}
+
+static void load_and_check(const char *tag, const struct tess_linux_args *a, const char *want)
+{
+	struct tess_linux_layout lay;
+	struct fake f;
+	int err;
+
+	fake_init(&f, a->memory_bytes);
+	err = tess__load_linux(a, 7, &fake_ops, &f, &lay);
+	result(err == 0, tag, "load failed: %d %s", err, tess_last_error());
+	if (err == 0)
+		check_loaded(tag, &f, a, &lay, want);
+	free(f.ram);
+}
+
+/* ---- bad inputs ------------------------------------------------------------ */
+
+static const char *bad_prefix = "";
+
+static void expect_reject(const char *tag0, const struct tess_linux_args *a, int want_err,
+			  const char *want_msg)
+{
+	struct fake f;
+	char tag[96];
+	int err;
+
+	snprintf(tag, sizeof(tag), "%s%s", bad_prefix, tag0);
+	fake_init(&f, 1 << 20);   /* nothing may be written anyway */
+	err = tess__load_linux(a, 7, &fake_ops, &f, NULL);
+	result(err == want_err && f.writes == 0 && f.states == 0 &&
+	       strstr(tess_last_error(), want_msg) != NULL, tag,
+	       "err %d (want %d), %u writes, %u states, message '%s' (want '%s')", err, want_err,
+	       f.writes, f.states, tess_last_error(), want_msg);
+	free(f.ram);
+}
+
+static void test_bad(const char *prefix, const unsigned char *good, size_t klen)
+{
+	unsigned char *k = malloc(klen), *rd = pattern(64 << 20, 5);
+	struct tess_linux_args a;
+	char *longcmd = malloc(3000);
+
+	bad_prefix = prefix;
+	memcpy(k, good, klen);
+	base_args(&a, k, klen, NULL, 0, 256ull << 20);
+
+	k[0x202] = 'X';
+	expect_reject("bad-magic", &a, -ENOEXEC, "not a bzImage");
+	memcpy(k, good, klen);
+	k[0x1fe] = 0;
+	expect_reject("bad-bootflag", &a, -ENOEXEC, "not a bzImage");
+	memcpy(k, good, klen);
+	wr16(k + 0x206, 0x0209);
+	expect_reject("old-protocol", &a, -ENOEXEC, "older than 2.12");
+	memcpy(k, good, klen);
+	wr16(k + 0x236, 0);
+	expect_reject("no-64bit", &a, -ENOEXEC, "no 64-bit entry");
+	memcpy(k, good, klen);
+	k[0x234] = 0;
+	expect_reject("not-relocatable", &a, -ENOEXEC, "not relocatable");
+	memcpy(k, good, klen);
+
+	a.kernel_size = 0x800;
+	expect_reject("truncated", &a, -ENOEXEC, "not a bzImage");
+	a.kernel_size = klen;
+
+	a.memory_bytes = 16ull << 20;
+	expect_reject("kernel-too-big", &a, -EFBIG, "more than the child's 16 MiB");
+	a.memory_bytes = (klen - 1) & ~(size_t)0xfff;
+	expect_reject("file-bigger-than-memory", &a, -EFBIG, "larger than the child's memory");
+	a.memory_bytes = 256ull << 20;
+
+	a.initrd = rd;
+	a.initrd_size = (size_t)(256ull << 20) + 4096;
+	expect_reject("initrd-too-big", &a, -EFBIG, "initrd");
+	a.initrd_size = 0;
+	expect_reject("initrd-empty", &a, -EINVAL, "empty initrd");
+	a.initrd = NULL;
+
+	memset(longcmd, 'x', 2999);
+	longcmd[2999] = '\0';
+	a.cmdline = longcmd;
+	expect_reject("cmdline-too-long", &a, -E2BIG, "longer than the kernel's 2047 bytes");
+	memset(longcmd, 'x', 2040);     /* fits alone, not with the added options */
+	longcmd[2040] = '\0';
+	expect_reject("cmdline-too-long-with-options", &a, -E2BIG, "command line");
+	a.cmdline = "quiet";
+
+	a.nr_vcpus = 0;
+	expect_reject("no-vcpus", &a, -EINVAL, "vCPUs");
+	a.nr_vcpus = TESS_MAX_VCPUS + 1;
+	expect_reject("too-many-vcpus", &a, -EINVAL, "vCPUs");
+	a.nr_vcpus = 1;
+
+	a.kernel = NULL;
+	expect_reject("no-kernel", &a, -ENOEXEC, "no kernel");
+	free(longcmd);
+	free(rd);
+	free(k);
+}
+
+/* ---- command line -------------------------------------------------------- */
+
+static void test_cmdline(void)
+{
+	static const struct { const char *in; uint32_t khz; const char *want; } c[] = {
+		{ NULL, 1000, "tsc_early_khz=1000 console=ttyS0,115200 "
+		  "earlyprintk=serial,ttyS0,115200" },
+		{ "ro", 0, "ro console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" },
+		{ "console=hvc0", 5, "console=hvc0 tsc_early_khz=5" },
+		{ "a tsc_early_khz=7 console=ttyS1", 5, "a tsc_early_khz=7 console=ttyS1" },
+		{ "xconsole=1 notsc_early_khz=2", 3, "xconsole=1 notsc_early_khz=2 "
+		  "tsc_early_khz=3 console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" },
+	};
+	char buf[512], name[32];
+	unsigned i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int n = tess__linux_cmdline(buf, sizeof(buf), c[i].in, c[i].khz);
+
+		snprintf(name, sizeof(name), "cmdline-%u", i);
+		result(n >= 0 && !strcmp(buf, c[i].want) && (size_t)n == strlen(buf), name,
+		       "'%s' -> '%s', want '%s'", c[i].in ? c[i].in : "(null)", buf, c[i].want);
+	}
+	result(tess__linux_cmdline(buf, 10, "0123456789", 0) == -E2BIG, "cmdline-e2big",
+	       "a 10-byte line fitted 10 bytes");
+}
+
+/* ---- good loads ------------------------------------------------------------ */
+
+static void test_synthetic(const unsigned char *k)
+{
+	unsigned char *rd = pattern(6 << 20, 3);
+	struct tess_linux_args a;
+	struct tess_linux_layout lay;
+	struct fake f;
+
+	base_args(&a, k, SYN_SIZE, rd, (3 << 20) + 123, 64ull << 20);
+	a.initrd_size = (3 << 20) - 5;
+	load_and_check("synthetic", &a, "quiet tsc_early_khz=2100000 console=ttyS0,115200 "
+		       "earlyprintk=serial,ttyS0,115200");
+
+	/* No room above the kernel [16, 20) MiB in 24 MiB: the initrd goes below. */
+	base_args(&a, k, SYN_SIZE, rd, 6 << 20, 24ull << 20);
+	a.nr_vcpus = 1;
+	a.cmdline = "console=ttyS0";
+	fake_init(&f, a.memory_bytes);
+	result(tess__load_linux(&a, 7, &fake_ops, &f, &lay) == 0 &&
+	       lay.initrd_pa == (10u << 20), "initrd-below-kernel",
+	       "initrd at 0x%llx: %s", (unsigned long long)lay.initrd_pa, tess_last_error());
+	check_loaded("below", &f, &a, &lay, "console=ttyS0 tsc_early_khz=2100000");
+	free(f.ram);
+	free(rd);
+}
+
+static void test_real(const char *path)
+{
+	unsigned char *k = NULL, *rd;
+	size_t klen = 0;
+	struct tess_linux_args a;
+	char want[256];
+
+	if (!path || tess__read_file("check", path, 1ull << 30, &k, &klen) < 0) {
+		printf("(no kernel at %s: the real-kernel checks are skipped)\n",
+		       path ? path : "(none given)");
+		return;
+	}
+	rd = pattern(5 << 20, 9);
+	base_args(&a, k, klen, rd, (5 << 20) - 100, 256ull << 20);
+	a.cmdline = "tessera.scenario=hello";
+	snprintf(want, sizeof(want), "tessera.scenario=hello tsc_early_khz=2100000 "
+		 "console=ttyS0,115200 earlyprintk=serial,ttyS0,115200");
+	load_and_check("debian", &a, want);
+	a.nr_vcpus = 4;
+	a.initrd = NULL;
+	a.initrd_size = 0;
+	load_and_check("debian-4cpu-noinitrd", &a, want);
+	test_bad("debian-", k, klen);
+	free(rd);
+	free(k);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char *k = synthetic_kernel();
+	uint32_t khz = 0;
+
+	test_cmdline();
+	test_synthetic(k);
+	test_bad("", k, SYN_SIZE);
+	test_real(argc > 1 ? argv[1] : NULL);
+	result(tess_tsc_khz(&khz) == 0 && khz > 1000, "tsc-khz", "%u kHz: %s", khz,
+	       tess_last_error());
+	printf("(host TSC: %u kHz)\n", khz);
+	free(k);
+	printf("libctrl Linux builder self-check: %d passed, %d failed\n", passes, failures);
+	return failures ? 1 : 0;
+}
