@@ -1,8 +1,9 @@
 /*
  * A child's I/O ports. There are no devices but COM1 (0x3f8-0x3ff, the
  * 16550A model of core/uart16550.c on the console rings, on IRQ 4), the
- * 8259 pair (core/pic8259.c) and the keyboard controller's pulse-reset
- * command (0xfe to port 0x64, how PCs reboot).
+ * 8259 pair (core/pic8259.c), the keyboard controller's pulse-reset
+ * command (0xfe to port 0x64, how PCs reboot) and the ACPI sleep control
+ * register of the builder's hardware-reduced FADT (S5 = power off).
  * Every other port behaves as an empty ISA bus: reads return all ones,
  * writes go nowhere, so a guest probing for hardware finds none.
  */
@@ -16,6 +17,12 @@
 #define COM1_IRQ 4
 #define KBC_COMMAND 0x64
 #define KBC_PULSE_RESET 0xfe
+/* The ACPI sleep control register the child's FADT names (hardware-reduced
+ * ACPI, ACPI 6.4 4.8.3.7): SLP_TYP in bits 2-4, SLP_EN in bit 5. */
+#define ACPI_SLEEP_CONTROL 0x604
+#define ACPI_SLEEP_STATUS 0x605
+#define ACPI_SLP_EN 0x20
+#define ACPI_SLP_TYP_S5 5
 
 static void uart_tx(void *ctx, u8 byte)
 {
@@ -128,6 +135,14 @@ static void child_io_set_rax(struct vcpu *v, u32 value, u8 size)
 		*rax = (*rax & ~0xffull) | (value & 0xff);
 }
 
+static bool child_io_shutdown(struct domain *d, u32 reason, struct tess_run_exit *out)
+{
+	domain_stop(d, TESS_DOMSTATE_SHUTDOWN, reason);
+	out->reason = TESS_EXIT_SHUTDOWN;
+	out->detail = reason;
+	return true;
+}
+
 bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
 {
 	struct domain *d = v->dom;
@@ -143,11 +158,14 @@ bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out
 		return true;
 	}
 	hvm->advance_rip(v, e->insn_len);
-	if (!e->io.in && e->io.port == KBC_COMMAND && (value & 0xff) == KBC_PULSE_RESET) {
-		domain_stop(d, TESS_DOMSTATE_SHUTDOWN, TESS_SHUTDOWN_REBOOT);
-		out->reason = TESS_EXIT_SHUTDOWN;
-		out->detail = TESS_SHUTDOWN_REBOOT;
-		return true;
+	if (!e->io.in && e->io.port == KBC_COMMAND && (value & 0xff) == KBC_PULSE_RESET)
+		return child_io_shutdown(d, TESS_SHUTDOWN_REBOOT, out);
+	if (!e->io.in && e->io.port == ACPI_SLEEP_CONTROL && (value & ACPI_SLP_EN) &&
+	    ((value >> 2) & 7) == ACPI_SLP_TYP_S5)
+		return child_io_shutdown(d, TESS_SHUTDOWN_POWEROFF, out);
+	if (e->io.in && e->io.port == ACPI_SLEEP_STATUS) {
+		child_io_set_rax(v, 0, e->io.size); /* never asleep, never waking */
+		return false;
 	}
 	value = child_port_access(d, e->io.port, e->io.in, value, e->io.size);
 	if (e->io.in)

@@ -5,6 +5,7 @@
  * start-up check as xAPIC ones (Intel SDM vol. 3 section 10.12.9).
  */
 #include <tess/domain.h>
+#include <tess/hvm.h>
 #include <tess/log.h>
 #include <tess/msr.h>
 #include <tess/smp.h>
@@ -16,6 +17,7 @@
 const u32 msr_intercept_list[] = { MSR_APIC_BASE, MSR_X2APIC_ICR };
 const unsigned int msr_intercept_count = ARRAY_SIZE(msr_intercept_list);
 
+#define MSR_PAT 0x277
 #define APIC_BASE_BSP (1ull << 8)
 #define APIC_BASE_EXTD (1ull << 10)
 #define APIC_BASE_EN (1ull << 11)
@@ -41,10 +43,31 @@ static void msr_child_ipi(struct vcpu *v, const struct vlapic_ipi *ipi)
  * x2APIC guests) and the TSC deadline (Intel SDM vol. 3 10.12, 10.5.4.1).
  * Everything else raises #GP.
  */
+/* Every PAT entry must name a memory type: UC, WC, WT, WP, WB or UC- (SDM vol. 3 11.12.2). */
+static bool msr_pat_valid(u64 pat)
+{
+	for (int i = 0; i < 8; i++) {
+		u8 type = (u8)(pat >> (8 * i));
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
 static int msr_child(struct vcpu *v, u32 index, u64 *value, bool write)
 {
 	struct vlapic_ipi ipi;
 
+	if (index == MSR_PAT) {
+		if (!write)
+			*value = hvm->get_pat(v);
+		else if (!msr_pat_valid(*value))
+			return -1;
+		else
+			hvm->set_pat(v, *value);
+		return 0;
+	}
 	if (index == MSR_APIC_BASE) {
 		u64 base = APIC_BASE_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD |
 			   (v->id == 0 ? APIC_BASE_BSP : 0);

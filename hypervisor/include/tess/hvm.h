@@ -36,6 +36,9 @@ struct hvm_ops {
 	void (*inject_intr)(struct vcpu *v, u8 vector);
 	/* Ask for an exit (EXIT_INTR_WINDOW) as soon as the guest can take one. */
 	void (*intr_window)(struct vcpu *v, bool on);
+	/* The guest's IA32_PAT (with nested paging it lives in the vendor state). */
+	u64 (*get_pat)(struct vcpu *v);
+	void (*set_pat)(struct vcpu *v, u64 pat);
 	void (*dump)(struct vcpu *v, int level);
 };
 

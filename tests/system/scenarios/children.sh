@@ -101,6 +101,8 @@ run_child apic_regs    poweroff             apic_regs
 run_child apic_timer   poweroff             apic_timer
 run_child apic_ipi     poweroff             apic_ipi
 run_child uart_irq     poweroff             uart_irq
+run_child pat          poweroff             pat
+run_child acpi_off     poweroff             acpi_off
 run_child uart_io      poweroff             uart_io
 run_child ports        poweroff             ports
 run_child kbd_reset    reboot               kbd_reset

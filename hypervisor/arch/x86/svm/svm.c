@@ -298,6 +298,17 @@ static void svm_intr_window(struct vcpu *v, bool on)
 	}
 }
 
+/* With nested paging the guest's PAT is the VMCB's G_PAT (APM 15.25.8). */
+static u64 svm_get_pat(struct vcpu *v)
+{
+	return vmcb_of(v)->save.g_pat;
+}
+
+static void svm_set_pat(struct vcpu *v, u64 pat)
+{
+	vmcb_of(v)->save.g_pat = pat;
+}
+
 static void svm_get_paging(struct vcpu *v, struct vcpu_paging *p)
 {
 	struct vmcb_save *st = &vmcb_of(v)->save;
@@ -353,5 +364,7 @@ const struct hvm_ops svm_ops = {
 	.intr_allowed = svm_intr_allowed,
 	.inject_intr = svm_inject_intr,
 	.intr_window = svm_intr_window,
+	.get_pat = svm_get_pat,
+	.set_pat = svm_set_pat,
 	.dump = svm_dump,
 };
