@@ -61,8 +61,8 @@ static void usage(FILE *f)
 "Boot a Linux bzImage (and initramfs) as a 1-vCPU child and print its console.\n"
 "  --mem MiB      child memory, a multiple of 2 (default 256)\n"
 "  --name N       domain name (default linux)\n"
-"  --cmdline S    kernel command line (tsc_early_khz= and a serial console\n"
-"                 are added unless given)\n"
+"  --cmdline S    kernel command line (tsc_early_khz=, noapic and a serial\n"
+"                 console are added unless given)\n"
 "  --timeout S    stop and destroy the child after S seconds\n"
 "Prints 'TESS-BOOT: <name> exit=...' when the child ends.\n");
 }

@@ -158,7 +158,7 @@ int tess_check_test_kernel(const void *image, size_t size, const char *name,
 #define TESS_LINUX_CMDLINE     0x9000u  /* up to 4 KiB */
 #define TESS_LINUX_STACK_TOP   0xe000u  /* rsp at entry (stack 0xa000-0xdfff) */
 #define TESS_LINUX_LOW_RAM_END 0x9fc00u /* e820: [0, this) RAM, then reserved to 1 MiB */
-#define TESS_LINUX_MP_FLOAT    0xf0000u /* MP floating pointer, config table after it */
+#define TESS_LINUX_ACPI        0xe0000u /* ACPI tables; the RSDP first */
 #define TESS_LINUX_KERNEL_MIN  0x1000000u  /* protected-mode kernel at >= 16 MiB */
 #define TESS_LINUX_CMDLINE_MAX 4096u       /* bytes, NUL included */
 
@@ -167,15 +167,18 @@ int tess_check_test_kernel(const void *image, size_t size, const char *name,
  * NULL) into domain domid, which has memory_bytes of RAM and nr_vcpus vCPUs.
  * The child gets an e820 ([0, 0x9fc00) RAM, [0x9fc00, 1 MiB) reserved,
  * [1 MiB, memory_bytes) RAM), identity page tables for 0-4 GiB, the zero
- * page, an Intel MP table (spec 1.4) describing nr_vcpus CPUs in virtual
- * wire mode, the kernel at the first kernel_alignment-aligned address
+ * page, ACPI tables (RSDP in boot_params.acpi_rsdp_addr; a hardware-reduced
+ * FADT with the sleep control/status and reset registers of docs/abi.md, a
+ * DSDT with _S5, a MADT with one x2APIC per vCPU and no I/O APIC), the kernel at the first kernel_alignment-aligned address
  * >= 16 MiB, the initrd page-aligned at the top of what it may use, and vCPU
  * 0 in 64-bit mode at the kernel's 64-bit entry (load address + 0x200) with
  * RSI = TESS_LINUX_BOOT_PARAMS.
  *
  * The command line is cmdline (may be NULL) plus "tsc_early_khz=<dom0's TSC
- * frequency>" unless it has one (see tess_tsc_khz) and "console=ttyS0,115200
- * earlyprintk=serial,ttyS0,115200" unless it has a console=.
+ * frequency>" unless it has one (see tess_tsc_khz), "noapic" unless it has
+ * it (no I/O APIC: it keeps Linux in x2APIC virtual-wire mode), and
+ * "console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" unless it has a
+ * console=.
  * Everything is checked before anything is written: a file that is not a
  * bzImage, a boot protocol older than 2.12, a kernel without a 64-bit entry,
  * a kernel or initrd that does not fit, a command line that is too long.

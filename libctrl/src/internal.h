@@ -55,7 +55,6 @@ struct tess_linux_args {
 	uint64_t memory_bytes;
 	uint32_t nr_vcpus;
 	uint32_t tsc_khz;          /* 0: add no tsc_early_khz= */
-	uint32_t cpu_signature, cpu_features; /* for the MP processor entries */
 };
 
 /* Where tess__load_linux put things (filled even when ops is NULL). */
@@ -68,7 +67,7 @@ struct tess_linux_layout {
 };
 
 /* Check everything, then (if ops is not NULL) write the child through ops:
- * kernel, initrd, boot tables, MP table, then vCPU 0's state. */
+ * kernel, initrd, boot tables, ACPI tables, then vCPU 0's state. */
 int tess__load_linux(const struct tess_linux_args *a, uint32_t domid,
 		     const struct tess_loader_ops *ops, void *ctx,
 		     struct tess_linux_layout *out);

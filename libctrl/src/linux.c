@@ -15,7 +15,7 @@
  *   0x1000  GDT: 0x08 and 0x10 64-bit code, 0x18 data (see below)
  *   0x2000  PML4, 0x3000 PDPT, 0x4000-0x7fff four PDs: 0-4 GiB, 2 MiB pages
  *   0x8000  boot_params, 0x9000 command line, stack below 0xe000
- *   0xf0000 MP floating pointer, its configuration table right after it
+ *   0xe0000 ACPI tables (RSDP, XSDT, FADT, DSDT, MADT; see below)
  *   16 MiB  the kernel; the initrd page-aligned at the top of usable memory
  *
  * Selectors: TESS_VCPU_MODE_LONG64 starts the vCPU with CS = 0x08 and data
@@ -28,13 +28,13 @@
  * exists in guest memory"; it is there for a kernel or a future ABI that
  * looks.)
  *
- * MP table: Intel MultiProcessor Specification 1.4, chapter 4. One processor
- * entry per vCPU (local APIC id = vCPU number), one ISA bus, no I/O APIC,
- * LINT0 = ExtINT and LINT1 = NMI on every local APIC; IMCRP clear (virtual
- * wire mode). Linux finds the floating pointer by scanning 0xf0000-0xfffff.
+ * Firmware tables: ACPI only (see "ACPI tables" below), found through
+ * boot_params.acpi_rsdp_addr (boot protocol 2.14+; older kernels scan
+ * 0xe0000-0xfffff for the RSDP and find it there too). There is no MP table:
+ * Linux would take it over the MADT's absence and, with the x2APIC already
+ * enabled, touch the xAPIC MMIO page.
  */
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +71,30 @@ static int has_option(const char *cmdline, const char *key)
 	return 0;
 }
 
+/* Does cmdline have the word word (a whole word: "noapic", not "noapictimer")? */
+static int has_word(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = cmdline;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == cmdline || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == '\t'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * "noapic": a child has no I/O APIC, and Linux 6.1 only keeps a firmware-
+ * enabled x2APIC without interrupt remapping when it skips the I/O APIC
+ * setup (enable_IR_x2apic) or recognises a hypervisor; otherwise it turns
+ * the x2APIC off and falls back to the xAPIC MMIO page, which a child does
+ * not have. The MADT alone cannot say so: Linux treats any MADT as an SMP
+ * configuration (smp_found_config), so only "noapic" makes it skip the
+ * I/O APIC and program LINT0 as ExtINT on the boot CPU (virtual wire).
+ */
 int tess__linux_cmdline(char *buf, size_t size, const char *cmdline, uint32_t tsc_khz)
 {
 	size_t len;
@@ -84,6 +108,12 @@ int tess__linux_cmdline(char *buf, size_t size, const char *cmdline, uint32_t ts
 	len = (size_t)n;
 	if (tsc_khz && !has_option(cmdline, "tsc_early_khz=")) {
 		n = snprintf(buf + len, size - len, "%stsc_early_khz=%u", len ? " " : "", tsc_khz);
+		if (n < 0 || (size_t)n >= size - len)
+			return -E2BIG;
+		len += (size_t)n;
+	}
+	if (!has_word(cmdline, "noapic")) {
+		n = snprintf(buf + len, size - len, "%snoapic", len ? " " : "");
 		if (n < 0 || (size_t)n >= size - len)
 			return -E2BIG;
 		len += (size_t)n;
@@ -123,26 +153,75 @@ static void build_page_tables(uint64_t *pt /* PT_BYTES / 8 entries */)
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_W | PTE_PS;
 }
 
-/* ---- MP table (MultiProcessor Specification 1.4) --------------------------- */
+/* ---- ACPI tables (ACPI 6.5) -------------------------------------------------- */
 
-#define MP_FLOAT_SIZE 16
-#define MP_HDR_SIZE 44
-#define MP_CPU_SIZE 20
-#define MP_BUS_SIZE 8
-#define MP_LINT_SIZE 8
-#define MP_LAPIC_BASE 0xfee00000u
+/*
+ * A child in x2APIC mode must be described by ACPI: Linux only picks its
+ * x2APIC driver from the MADT (default_acpi_madt_oem_check); on the MP-table
+ * path it reads the xAPIC MMIO page, which a child does not have. The set
+ * written at TESS_LINUX_ACPI (inside the e820-reserved [0x9fc00, 1 MiB), and
+ * named by boot_params.acpi_rsdp_addr):
+ *
+ *   RSDP (revision 2) -> XSDT -> FADT, MADT; FADT.X_DSDT -> DSDT
+ *
+ * MADT: one Processor Local x2APIC structure per vCPU (x2APIC id and ACPI
+ * processor UID = the vCPU number, enabled), one Local x2APIC NMI structure
+ * (all processors, LINT1), PCAT_COMPAT; no Processor Local APIC structures
+ * (a Linux that sees both ignores x2APIC structures with ids below 255, one
+ * that predates that check would register every CPU twice), no I/O APIC and
+ * no interrupt source overrides.
+ *
+ * FADT: hardware-reduced (no PM1 blocks, PM timer, GPEs, SCI or FACS); sleep
+ * control and status registers at I/O ports 0x604/0x605 (docs/abi.md), the
+ * reset register at port 0x64 with value 0xfe; physical destination mode is
+ * forced because the child's x2APIC delivers IPIs by physical id only.
+ * IAPC_BOOT_ARCH: legacy devices (COM1 is not enumerated by ACPI), no 8042
+ * (port 0x64 only resets), no VGA, no CMOS RTC.
+ *
+ * DSDT: Name (_S5, Package () {5, 5, 0, 0}), so that a poweroff writes
+ * SLP_TYP 5 | SLP_EN (0x34) to the sleep control register.
+ */
 
-static size_t mp_table_size(uint32_t nr_vcpus)
+#define ACPI_HDR 36
+#define ACPI_RSDP_LEN 36
+#define ACPI_XSDT_LEN (ACPI_HDR + 2 * 8)
+#define ACPI_FADT_LEN 276
+#define ACPI_MADT_X2APIC_LEN 16
+#define ACPI_MADT_X2NMI_LEN 12
+#define ACPI_LAPIC_BASE 0xfee00000u
+
+/* Offsets in the ACPI block (each table 16-byte aligned). */
+#define ACPI_OFF_RSDP 0x000
+#define ACPI_OFF_XSDT 0x040
+#define ACPI_OFF_FADT 0x080
+#define ACPI_OFF_DSDT 0x1a0
+#define ACPI_OFF_MADT 0x200
+
+/* The DSDT's AML: Name (_S5, Package () {5, 5, 0, 0}). */
+static const unsigned char dsdt_aml[] = {
+	0x08, '_', 'S', '5', '_',      /* NameOp, NameString "_S5_" */
+	0x12, 0x08, 0x04,              /* PackageOp, PkgLength 8, NumElements 4 */
+	0x0a, 0x05, 0x0a, 0x05,        /* BytePrefix 5, BytePrefix 5 */
+	0x00, 0x00,                    /* ZeroOp, ZeroOp */
+};
+#define ACPI_DSDT_LEN (ACPI_HDR + sizeof(dsdt_aml))
+
+static size_t acpi_madt_len(uint32_t nr_vcpus)
 {
-	return MP_FLOAT_SIZE + MP_HDR_SIZE + nr_vcpus * MP_CPU_SIZE + MP_BUS_SIZE +
-	       2 * MP_LINT_SIZE;
+	return ACPI_HDR + 8 + nr_vcpus * ACPI_MADT_X2APIC_LEN + ACPI_MADT_X2NMI_LEN;
+}
+
+static size_t acpi_size(uint32_t nr_vcpus)
+{
+	return ACPI_OFF_MADT + acpi_madt_len(nr_vcpus);
 }
 
 static void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
 static void put32(unsigned char *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+static void put64(unsigned char *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
 
 /* The byte that makes the sum of p[0..len) zero. */
-static unsigned char mp_checksum(const unsigned char *p, size_t len)
+static unsigned char acpi_checksum(const unsigned char *p, size_t len)
 {
 	unsigned char sum = 0;
 
@@ -151,58 +230,108 @@ static unsigned char mp_checksum(const unsigned char *p, size_t len)
 	return (unsigned char)-sum;
 }
 
-/* Write the floating pointer and configuration table into buf (of
- * mp_table_size bytes), to live at TESS_LINUX_MP_FLOAT. */
-static void build_mp_table(unsigned char *buf, const struct tess_linux_args *a)
+/* A System Description Table header; the checksum is filled in last. */
+static void acpi_header(unsigned char *t, const char *sig, uint32_t len, uint8_t rev)
 {
-	unsigned char *fp = buf, *ct = buf + MP_FLOAT_SIZE, *e;
-	size_t ct_len = mp_table_size(a->nr_vcpus) - MP_FLOAT_SIZE;
-	uint32_t i;
+	memcpy(t, sig, 4);
+	put32(t + 4, len);
+	t[8] = rev;
+	memcpy(t + 10, "TESSRA", 6);          /* OEM ID */
+	memcpy(t + 16, "CHILD   ", 8);        /* OEM table ID */
+	put32(t + 24, 1);                     /* OEM revision */
+	memcpy(t + 28, "TESS", 4);            /* creator ID */
+	put32(t + 32, 1);                     /* creator revision */
+}
 
-	memset(buf, 0, mp_table_size(a->nr_vcpus));
+static void acpi_seal(unsigned char *t)
+{
+	uint32_t len = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
+		       (uint32_t)t[7] << 24;
 
-	/* Configuration table header (spec table 4-2). */
-	memcpy(ct, "PCMP", 4);
-	put16(ct + 4, (uint16_t)ct_len);          /* base table length */
-	ct[6] = 4;                                /* spec revision 1.4 */
-	memcpy(ct + 8, "TESSERA ", 8);            /* OEM id */
-	memcpy(ct + 16, "CHILD       ", 12);      /* product id */
-	put16(ct + 34, (uint16_t)(a->nr_vcpus + 3)); /* entry count */
-	put32(ct + 36, MP_LAPIC_BASE);
-	e = ct + MP_HDR_SIZE;
+	t[9] = 0;
+	t[9] = acpi_checksum(t, len);
+}
 
-	/* Processor entries (table 4-4). */
-	for (i = 0; i < a->nr_vcpus; i++, e += MP_CPU_SIZE) {
-		e[0] = 0;                         /* type: processor */
-		e[1] = (unsigned char)i;          /* local APIC id */
-		e[2] = 0x14;                      /* local APIC version */
-		e[3] = (unsigned char)(0x1 | (i == 0 ? 0x2 : 0)); /* EN, BP */
-		put32(e + 4, a->cpu_signature);
-		put32(e + 8, a->cpu_features);
+/* Generic Address Structure: an 8-bit register at an I/O port. */
+static void acpi_gas_io8(unsigned char *g, uint16_t port)
+{
+	g[0] = 1;                             /* System I/O space */
+	g[1] = 8;                             /* register bit width */
+	g[2] = 0;                             /* bit offset */
+	g[3] = 1;                             /* access size: byte */
+	put64(g + 4, port);
+}
+
+/* Write the whole set into buf (acpi_size bytes), to live at TESS_LINUX_ACPI. */
+static void build_acpi(unsigned char *buf, uint32_t nr_vcpus)
+{
+	unsigned char *rsdp = buf + ACPI_OFF_RSDP, *xsdt = buf + ACPI_OFF_XSDT;
+	unsigned char *fadt = buf + ACPI_OFF_FADT, *dsdt = buf + ACPI_OFF_DSDT;
+	unsigned char *madt = buf + ACPI_OFF_MADT, *e;
+	uint32_t i, madt_len = (uint32_t)acpi_madt_len(nr_vcpus);
+
+	memset(buf, 0, acpi_size(nr_vcpus));
+
+	/* DSDT (5.2.11.1), revision 2: 64-bit integers. */
+	acpi_header(dsdt, "DSDT", ACPI_DSDT_LEN, 2);
+	memcpy(dsdt + ACPI_HDR, dsdt_aml, sizeof(dsdt_aml));
+	acpi_seal(dsdt);
+
+	/* MADT (5.2.12), revision 5. */
+	acpi_header(madt, "APIC", madt_len, 5);
+	put32(madt + 36, ACPI_LAPIC_BASE);
+	put32(madt + 40, 1);                  /* PCAT_COMPAT: dual 8259 present */
+	e = madt + 44;
+	for (i = 0; i < nr_vcpus; i++, e += ACPI_MADT_X2APIC_LEN) {
+		e[0] = 9;                     /* Processor Local x2APIC */
+		e[1] = ACPI_MADT_X2APIC_LEN;
+		put32(e + 4, i);              /* x2APIC id */
+		put32(e + 8, 1);              /* enabled */
+		put32(e + 12, i);             /* ACPI processor UID */
 	}
-	/* Bus entry (table 4-8): bus 0 is ISA. */
-	e[0] = 1;
-	e[1] = 0;
-	memcpy(e + 2, "ISA   ", 6);
-	e += MP_BUS_SIZE;
-	/* Local interrupt assignments (table 4-12): to every local APIC. */
-	e[0] = 4; e[1] = 3;                       /* ExtINT */
-	put16(e + 2, 0);                          /* conforms to the bus */
-	e[4] = 0; e[5] = 0; e[6] = 0xff; e[7] = 0; /* bus 0 IRQ 0 -> all, LINT0 */
-	e += MP_LINT_SIZE;
-	e[0] = 4; e[1] = 1;                       /* NMI */
-	put16(e + 2, 0);
-	e[4] = 0; e[5] = 0; e[6] = 0xff; e[7] = 1; /* -> all, LINT1 */
-	ct[7] = mp_checksum(ct, ct_len);
+	e[0] = 10;                            /* Local x2APIC NMI */
+	e[1] = ACPI_MADT_X2NMI_LEN;
+	put16(e + 2, 0);                      /* MPS INTI flags: conforming */
+	put32(e + 4, 0xffffffffu);            /* every processor */
+	e[8] = 1;                             /* LINT1 */
+	acpi_seal(madt);
 
-	/* Floating pointer structure (table 4-1). */
-	memcpy(fp, "_MP_", 4);
-	put32(fp + 4, TESS_LINUX_MP_FLOAT + MP_FLOAT_SIZE);
-	fp[8] = 1;                                /* length in 16-byte units */
-	fp[9] = 4;                                /* spec revision 1.4 */
-	fp[11] = 0;                               /* feature 1: table present */
-	fp[12] = 0;                               /* feature 2: IMCRP clear */
-	fp[10] = mp_checksum(fp, MP_FLOAT_SIZE);
+	/* FADT (5.2.9), revision 6, minor version 5. */
+	acpi_header(fadt, "FACP", ACPI_FADT_LEN, 6);
+	put16(fadt + 96, 101);                /* P_LVL2_LAT > 100: no C2 */
+	put16(fadt + 98, 1001);               /* P_LVL3_LAT > 1000: no C3 */
+	put16(fadt + 109, 0x0001 | 0x0004 | 0x0020); /* IAPC_BOOT_ARCH: LEGACY_DEVICES,
+						       * VGA not present, CMOS RTC not
+						       * present; 8042 (bit 1) clear */
+	put32(fadt + 112, (1u << 0) |         /* WBINVD */
+			  (1u << 4) |         /* PWR_BUTTON: no fixed power button */
+			  (1u << 5) |         /* SLP_BUTTON: no fixed sleep button */
+			  (1u << 10) |        /* RESET_REG_SUP */
+			  (1u << 19) |        /* FORCE_APIC_PHYSICAL_DESTINATION_MODE */
+			  (1u << 20));        /* HW_REDUCED_ACPI */
+	acpi_gas_io8(fadt + 116, 0x64);       /* RESET_REG */
+	fadt[128] = 0xfe;                     /* RESET_VALUE */
+	fadt[131] = 5;                        /* FADT minor version */
+	put64(fadt + 140, TESS_LINUX_ACPI + ACPI_OFF_DSDT); /* X_DSDT (DSDT stays 0) */
+	acpi_gas_io8(fadt + 244, 0x604);      /* SLEEP_CONTROL_REG */
+	acpi_gas_io8(fadt + 256, 0x605);      /* SLEEP_STATUS_REG */
+	memcpy(fadt + 268, "TESSERA\0", 8);   /* hypervisor vendor identity */
+	acpi_seal(fadt);
+
+	/* XSDT (5.2.8). */
+	acpi_header(xsdt, "XSDT", ACPI_XSDT_LEN, 1);
+	put64(xsdt + ACPI_HDR, TESS_LINUX_ACPI + ACPI_OFF_FADT);
+	put64(xsdt + ACPI_HDR + 8, TESS_LINUX_ACPI + ACPI_OFF_MADT);
+	acpi_seal(xsdt);
+
+	/* RSDP (5.2.5.3), revision 2: no RSDT. */
+	memcpy(rsdp, "RSD PTR ", 8);
+	memcpy(rsdp + 9, "TESSRA", 6);
+	rsdp[15] = 2;
+	put32(rsdp + 20, ACPI_RSDP_LEN);
+	put64(rsdp + 24, TESS_LINUX_ACPI + ACPI_OFF_XSDT);
+	rsdp[8] = acpi_checksum(rsdp, 20);
+	rsdp[32] = acpi_checksum(rsdp, ACPI_RSDP_LEN);
 }
 
 /* ---- placement ------------------------------------------------------------- */
@@ -266,8 +395,8 @@ struct linux_build {
 	char cmdline[TESS_LINUX_CMDLINE_MAX];
 	uint64_t gdt[512];
 	uint64_t pt[PT_BYTES / 8];
-	unsigned char *mp;
-	size_t mp_size;
+	unsigned char *acpi;
+	size_t acpi_size;
 };
 
 /* Everything that can fail, before anything is written. */
@@ -327,18 +456,18 @@ static int linux_prepare(const struct tess_linux_args *a, struct linux_build *b,
 	args.cmdline_pa = TESS_LINUX_CMDLINE;
 	args.initrd_pa = rdaddr;
 	args.initrd_size = a->initrd ? a->initrd_size : 0;
-	args.rsdp_pa = 0;
+	args.rsdp_pa = TESS_LINUX_ACPI + ACPI_OFF_RSDP;
 	args.e820 = &b->e820;
 	if (linux_build_boot_params(b->bp, a->kernel, &b->li, &args))
 		return tess__fail(-EINVAL, OP, "%s: cannot build boot_params", a->kernel_name);
 
 	build_gdt(b->gdt);
 	build_page_tables(b->pt);
-	b->mp_size = mp_table_size(a->nr_vcpus);
-	b->mp = malloc(b->mp_size);
-	if (!b->mp)
+	b->acpi_size = acpi_size(a->nr_vcpus);
+	b->acpi = malloc(b->acpi_size);
+	if (!b->acpi)
 		return tess__fail(-ENOMEM, OP, "out of memory");
-	build_mp_table(b->mp, a);
+	build_acpi(b->acpi, a->nr_vcpus);
 
 	lay->kernel_pa = kaddr;
 	lay->kernel_end = kaddr + b->li.init_size;
@@ -389,7 +518,7 @@ static int linux_write(const struct tess_linux_args *a, const struct linux_build
 	if (!err)
 		err = copy_chunks(ops, ctx, TESS_LINUX_CMDLINE, b->cmdline, sizeof(b->cmdline));
 	if (!err)
-		err = copy_chunks(ops, ctx, TESS_LINUX_MP_FLOAT, b->mp, b->mp_size);
+		err = copy_chunks(ops, ctx, TESS_LINUX_ACPI, b->acpi, b->acpi_size);
 	if (err < 0)
 		return err;
 
@@ -420,7 +549,7 @@ int tess__load_linux(const struct tess_linux_args *a, uint32_t domid,
 		err = linux_write(a, b, &lay, domid, ops, ctx);
 	if (!err && out)
 		*out = lay;
-	free(b->mp);
+	free(b->acpi);
 	free(b);
 	return err;
 }
@@ -533,7 +662,6 @@ int tess_load_linux(struct tess_handle *h, uint32_t domid, const char *kernel_pa
 	struct tess_linux_args a;
 	unsigned char *kernel = NULL, *initrd = NULL;
 	size_t klen = 0, rlen = 0;
-	unsigned int eax, ebx, ecx, edx;
 	uint32_t khz = 0;
 	int err;
 
@@ -565,10 +693,6 @@ int tess_load_linux(struct tess_handle *h, uint32_t domid, const char *kernel_pa
 	a.memory_bytes = memory_bytes;
 	a.nr_vcpus = nr_vcpus;
 	a.tsc_khz = khz;
-	if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
-		a.cpu_signature = eax;
-		a.cpu_features = edx;
-	}
 	err = tess__load_linux(&a, domid, &dev_ops, &c, NULL);
 	free(kernel);
 	free(initrd);

@@ -4,8 +4,9 @@
  * check-libctrl) on a fake child that records every copy-in: a small
  * synthetic bzImage, then the real kernel given as argv[1] (skipped with a
  * note if absent): where the kernel and initrd land, the zero page (e820,
- * command line, ramdisk fields), the GDT and page tables, the MP table and
- * its checksums, vCPU 0's state, and that every bad input is rejected with
+ * command line, ramdisk fields, acpi_rsdp_addr), the GDT and page tables, the
+ * ACPI tables (RSDP, XSDT, FADT, DSDT, MADT: signatures, lengths, checksums,
+ * fields), vCPU 0's state, and that every bad input is rejected with
  * nothing written. Prints PASS:/FAIL: lines; exit status 1 on failure.
  */
 #define _GNU_SOURCE
@@ -142,8 +143,6 @@ static void base_args(struct tess_linux_args *a, const unsigned char *k, size_t 
 	a->memory_bytes = mem;
 	a->nr_vcpus = 2;
 	a->tsc_khz = 2100000;
-	a->cpu_signature = 0x663;
-	a->cpu_features = 0x0781abfd;
 }
 
 /* ---- checks of a loaded child ---------------------------------------------- */
@@ -157,37 +156,96 @@ static unsigned char sum(const unsigned char *p, size_t n)
 	return s;
 }
 
-static void check_mp(const char *tag, const struct fake *f, uint32_t nr)
+/* A System Description Table at gpa: signature, length, revision, checksum. */
+static const unsigned char *sdt(const struct fake *f, uint64_t gpa, const char *sig,
+				uint32_t len, uint8_t rev)
 {
-	const unsigned char *fp = f->ram + TESS_LINUX_MP_FLOAT, *ct, *e;
-	uint32_t i, len;
+	const unsigned char *t;
+
+	if (gpa < 0xe0000 || gpa >= 0x100000 || gpa + len > 0x100000)
+		return NULL;
+	t = f->ram + gpa;
+	if (memcmp(t, sig, 4) || rd32(t + 4) != len || t[8] != rev || sum(t, len) != 0)
+		return NULL;
+	return t;
+}
+
+/* An 8-bit System I/O Generic Address Structure at port. */
+static int gas_io8(const unsigned char *g, uint16_t port)
+{
+	return g[0] == 1 && g[1] == 8 && g[2] == 0 && g[3] == 1 && rd64(g + 4) == port;
+}
+
+static void check_acpi(const char *tag, const struct fake *f, uint32_t nr)
+{
+	static const unsigned char s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
+					    0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00 };
+	const unsigned char *bp = f->ram + TESS_LINUX_BOOT_PARAMS, *rsdp, *xsdt = NULL;
+	const unsigned char *fadt = NULL, *madt = NULL, *dsdt = NULL, *e;
+	uint64_t rsdp_pa = rd64(bp + 0x070);
+	uint32_t i, madt_len = 44 + 16 * nr + 12;
 	int ok = 1;
 	char name[64];
 
-	snprintf(name, sizeof(name), "%s-mp-float", tag);
-	result(!memcmp(fp, "_MP_", 4) && sum(fp, 16) == 0 && fp[8] == 1 && fp[9] == 4 &&
-	       fp[11] == 0 && !(fp[12] & 0x80) && rd32(fp + 4) == TESS_LINUX_MP_FLOAT + 16,
-	       name, "floating pointer wrong (sum %u, ptr 0x%x, features %02x %02x)",
-	       sum(fp, 16), rd32(fp + 4), fp[11], fp[12]);
-	ct = f->ram + rd32(fp + 4);
-	len = rd16(ct + 4);
-	snprintf(name, sizeof(name), "%s-mp-config", tag);
-	result(!memcmp(ct, "PCMP", 4) && ct[6] == 4 && len == 44 + 20 * nr + 8 + 16 &&
-	       sum(ct, len) == 0 && rd16(ct + 34) == nr + 3 && rd32(ct + 36) == 0xfee00000u,
-	       name, "config table wrong (len %u, sum %u, count %u)", len, sum(ct, len),
-	       rd16(ct + 34));
-	e = ct + 44;
-	for (i = 0; i < nr; i++, e += 20)
-		if (e[0] != 0 || e[1] != i || e[2] != 0x14 ||
-		    e[3] != (i == 0 ? 3 : 1) || rd32(e + 4) != 0x663)
+	snprintf(name, sizeof(name), "%s-acpi-rsdp", tag);
+	rsdp = f->ram + TESS_LINUX_ACPI;
+	result(rsdp_pa == TESS_LINUX_ACPI && !memcmp(rsdp, "RSD PTR ", 8) && rsdp[15] == 2 &&
+	       sum(rsdp, 20) == 0 && sum(rsdp, 36) == 0 && rd32(rsdp + 20) == 36 &&
+	       rd32(rsdp + 16) == 0, name,
+	       "acpi_rsdp_addr 0x%llx, revision %u, sums %u/%u, length %u",
+	       (unsigned long long)rsdp_pa, rsdp[15], sum(rsdp, 20), sum(rsdp, 36),
+	       rd32(rsdp + 20));
+
+	snprintf(name, sizeof(name), "%s-acpi-xsdt", tag);
+	xsdt = sdt(f, rd64(rsdp + 24), "XSDT", 36 + 16, 1);
+	result(xsdt != NULL, name, "XSDT at 0x%llx wrong", (unsigned long long)rd64(rsdp + 24));
+	if (!xsdt)
+		return;
+	fadt = sdt(f, rd64(xsdt + 36), "FACP", 276, 6);
+	madt = sdt(f, rd64(xsdt + 44), "APIC", madt_len, 5);
+
+	snprintf(name, sizeof(name), "%s-acpi-fadt", tag);
+	result(fadt && rd32(fadt + 36) == 0 && rd32(fadt + 40) == 0 && fadt[131] == 5 &&
+	       rd32(fadt + 112) == 0x00180431u && rd16(fadt + 109) == 0x0025 &&
+	       !(rd16(fadt + 109) & 0x2) &&                       /* no 8042 */
+	       rd16(fadt + 46) == 0 && rd32(fadt + 56) == 0 && rd32(fadt + 64) == 0 &&
+	       rd32(fadt + 76) == 0 && rd64(fadt + 132) == 0 &&   /* no PM blocks, FACS */
+	       gas_io8(fadt + 116, 0x64) && fadt[128] == 0xfe &&
+	       gas_io8(fadt + 244, 0x604) && gas_io8(fadt + 256, 0x605),
+	       name, "FADT missing or wrong (flags 0x%x, boot arch 0x%x)",
+	       fadt ? rd32(fadt + 112) : 0, fadt ? rd16(fadt + 109) : 0);
+	if (!fadt)
+		return;
+
+	snprintf(name, sizeof(name), "%s-acpi-dsdt", tag);
+	dsdt = sdt(f, rd64(fadt + 140), "DSDT", 36 + sizeof(s5), 2);
+	result(dsdt && !memcmp(dsdt + 36, s5, sizeof(s5)), name,
+	       "DSDT at 0x%llx missing or not just _S5", (unsigned long long)rd64(fadt + 140));
+
+	snprintf(name, sizeof(name), "%s-acpi-madt", tag);
+	result(madt && rd32(madt + 36) == 0xfee00000u && rd32(madt + 40) == 1, name,
+	       "MADT missing, wrong length %u, or header fields wrong",
+	       madt ? rd32(madt + 4) : 0);
+	if (!madt)
+		return;
+	e = madt + 44;
+	for (i = 0; i < nr; i++, e += 16)
+		if (e[0] != 9 || e[1] != 16 || rd16(e + 2) != 0 || rd32(e + 4) != i ||
+		    rd32(e + 8) != 1 || rd32(e + 12) != i)
 			ok = 0;
-	snprintf(name, sizeof(name), "%s-mp-cpus", tag);
-	result(ok, name, "processor entries wrong");
-	snprintf(name, sizeof(name), "%s-mp-bus-lint", tag);
-	result(e[0] == 1 && !memcmp(e + 2, "ISA   ", 6) &&
-	       e[8] == 4 && e[9] == 3 && e[14] == 0xff && e[15] == 0 &&
-	       e[16] == 4 && e[17] == 1 && e[22] == 0xff && e[23] == 1,
-	       name, "bus or local interrupt entries wrong");
+	snprintf(name, sizeof(name), "%s-acpi-madt-cpus", tag);
+	result(ok, name, "x2APIC entries wrong");
+	snprintf(name, sizeof(name), "%s-acpi-madt-nmi", tag);
+	result(e[0] == 10 && e[1] == 12 && rd16(e + 2) == 0 && rd32(e + 4) == 0xffffffffu &&
+	       e[8] == 1 && e + 12 == madt + madt_len, name, "x2APIC NMI entry wrong");
+
+	/* Nothing else: no MP floating pointer anywhere in 0xe0000-0xfffff. */
+	snprintf(name, sizeof(name), "%s-no-mp-table", tag);
+	ok = 1;
+	for (i = 0xe0000; i < 0x100000; i += 16)
+		if (!memcmp(f->ram + i, "_MP_", 4))
+			ok = 0;
+	result(ok, name, "an MP floating pointer is present");
 }
 
 static void check_loaded(const char *tag, const struct fake *f, const struct tess_linux_args *a,
@@ -259,7 +317,7 @@ static void check_loaded(const char *tag, const struct fake *f, const struct tes
 	       name, "%u states; rip 0x%llx rsi 0x%llx cr3 0x%llx", f->states,
 	       (unsigned long long)f->st.rip, (unsigned long long)f->st.rsi,
 	       (unsigned long long)f->st.cr3);
-	check_mp(tag, f, a->nr_vcpus);
+	check_acpi(tag, f, a->nr_vcpus);
 }
 
 static void load_and_check(const char *tag, const struct tess_linux_args *a, const char *want)
@@ -367,13 +425,17 @@ static void test_bad(const char *prefix, const unsigned char *good, size_t klen)
 static void test_cmdline(void)
 {
 	static const struct { const char *in; uint32_t khz; const char *want; } c[] = {
-		{ NULL, 1000, "tsc_early_khz=1000 console=ttyS0,115200 "
+		{ NULL, 1000, "tsc_early_khz=1000 noapic console=ttyS0,115200 "
 		  "earlyprintk=serial,ttyS0,115200" },
-		{ "ro", 0, "ro console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" },
-		{ "console=hvc0", 5, "console=hvc0 tsc_early_khz=5" },
-		{ "a tsc_early_khz=7 console=ttyS1", 5, "a tsc_early_khz=7 console=ttyS1" },
+		{ "ro", 0, "ro noapic console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" },
+		{ "console=hvc0", 5, "console=hvc0 tsc_early_khz=5 noapic" },
+		{ "a tsc_early_khz=7 console=ttyS1", 5, "a tsc_early_khz=7 console=ttyS1 noapic" },
+		{ "noapic x", 5, "noapic x tsc_early_khz=5 console=ttyS0,115200 "
+		  "earlyprintk=serial,ttyS0,115200" },
+		{ "noapictimer", 0, "noapictimer noapic console=ttyS0,115200 "
+		  "earlyprintk=serial,ttyS0,115200" },
 		{ "xconsole=1 notsc_early_khz=2", 3, "xconsole=1 notsc_early_khz=2 "
-		  "tsc_early_khz=3 console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" },
+		  "tsc_early_khz=3 noapic console=ttyS0,115200 earlyprintk=serial,ttyS0,115200" },
 	};
 	char buf[512], name[32];
 	unsigned i;
@@ -400,7 +462,7 @@ static void test_synthetic(const unsigned char *k)
 
 	base_args(&a, k, SYN_SIZE, rd, (3 << 20) + 123, 64ull << 20);
 	a.initrd_size = (3 << 20) - 5;
-	load_and_check("synthetic", &a, "quiet tsc_early_khz=2100000 console=ttyS0,115200 "
+	load_and_check("synthetic", &a, "quiet tsc_early_khz=2100000 noapic console=ttyS0,115200 "
 		       "earlyprintk=serial,ttyS0,115200");
 
 	/* No room above the kernel [16, 20) MiB in 24 MiB: the initrd goes below. */
@@ -411,7 +473,7 @@ static void test_synthetic(const unsigned char *k)
 	result(tess__load_linux(&a, 7, &fake_ops, &f, &lay) == 0 &&
 	       lay.initrd_pa == (10u << 20), "initrd-below-kernel",
 	       "initrd at 0x%llx: %s", (unsigned long long)lay.initrd_pa, tess_last_error());
-	check_loaded("below", &f, &a, &lay, "console=ttyS0 tsc_early_khz=2100000");
+	check_loaded("below", &f, &a, &lay, "console=ttyS0 tsc_early_khz=2100000 noapic");
 	free(f.ram);
 	free(rd);
 }
@@ -432,7 +494,7 @@ static void test_real(const char *path)
 	base_args(&a, k, klen, rd, (5 << 20) - 100, 256ull << 20);
 	a.cmdline = "tessera.scenario=hello";
 	snprintf(want, sizeof(want), "tessera.scenario=hello tsc_early_khz=2100000 "
-		 "console=ttyS0,115200 earlyprintk=serial,ttyS0,115200");
+		 "noapic console=ttyS0,115200 earlyprintk=serial,ttyS0,115200");
 	load_and_check("debian", &a, want);
 	a.nr_vcpus = 4;
 	a.initrd = NULL;
