@@ -165,53 +165,6 @@ static void drain(tess_handle *h, uint32_t domid)
 	fflush(stdout);
 }
 
-static void describe_exit(const struct tess_run_exit *e, char *buf, size_t size)
-{
-	switch (e->reason) {
-	case TESS_EXIT_SHUTDOWN:
-		if (e->detail == TESS_SHUTDOWN_POWEROFF)
-			snprintf(buf, size, "poweroff");
-		else if (e->detail == TESS_SHUTDOWN_REBOOT)
-			snprintf(buf, size, "reboot");
-		else if (e->detail == TESS_SHUTDOWN_CRASH)
-			snprintf(buf, size, "crashed:guest");
-		else
-			snprintf(buf, size, "shutdown:%u", e->detail);
-		break;
-	case TESS_EXIT_CRASHED:
-		switch (e->detail) {
-		case TESS_CRASH_TRIPLE_FAULT:
-			snprintf(buf, size, "crashed:triple-fault rip=0x%" PRIx64, e->rip);
-			break;
-		case TESS_CRASH_BAD_GPA:
-			snprintf(buf, size, "crashed:bad-gpa gpa=0x%" PRIx64 " rip=0x%" PRIx64,
-				 e->gpa, e->rip);
-			break;
-		case TESS_CRASH_UNHANDLED:
-			snprintf(buf, size, "crashed:unhandled code=0x%" PRIx64 " rip=0x%" PRIx64,
-				 e->vendor_code, e->rip);
-			break;
-		case TESS_CRASH_BAD_STATE:
-			snprintf(buf, size, "crashed:bad-state code=0x%" PRIx64, e->vendor_code);
-			break;
-		case TESS_SHUTDOWN_CRASH:
-			snprintf(buf, size, "crashed:guest");
-			break;
-		default:
-			snprintf(buf, size, "crashed:%u rip=0x%" PRIx64, e->detail, e->rip);
-		}
-		break;
-	case TESS_EXIT_HALTED:
-		snprintf(buf, size, "halted rip=0x%" PRIx64, e->rip);
-		break;
-	case TESS_EXIT_PAUSED:
-		snprintf(buf, size, "paused");
-		break;
-	default:
-		snprintf(buf, size, "unknown-exit:%u", e->reason);
-	}
-}
-
 static void print_stats(tess_handle *h, const char *name, uint32_t domid)
 {
 	struct tess_exit_stats st;
@@ -311,7 +264,7 @@ static int run_child(tess_handle *h, uint32_t domid, const struct opts *o, char 
 		snprintf(exit_str, size, "error:%s", tess_strerror(r.err));
 		return 1;
 	}
-	describe_exit(&r.ex, exit_str, size);
+	tess_describe_exit(&r.ex, exit_str, size);
 	return !(r.ex.reason == TESS_EXIT_SHUTDOWN &&
 		 (r.ex.detail == TESS_SHUTDOWN_POWEROFF || r.ex.detail == TESS_SHUTDOWN_REBOOT));
 }

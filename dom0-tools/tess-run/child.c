@@ -26,55 +26,6 @@ enum run_end {
 
 /* ---- exits --------------------------------------------------------------- */
 
-static void describe_shutdown(uint32_t detail, char *buf, size_t size)
-{
-	switch (detail) {
-	case TESS_SHUTDOWN_POWEROFF: snprintf(buf, size, "poweroff"); break;
-	case TESS_SHUTDOWN_REBOOT:   snprintf(buf, size, "reboot"); break;
-	case TESS_SHUTDOWN_CRASH:    snprintf(buf, size, "crashed:guest"); break;
-	default: snprintf(buf, size, "shutdown:%u", detail); break;
-	}
-}
-
-static void describe_crash(const struct tess_run_exit *e, char *buf, size_t size)
-{
-	switch (e->detail) {
-	case TESS_CRASH_TRIPLE_FAULT:
-		snprintf(buf, size, "crashed:triple-fault rip=0x%" PRIx64, e->rip);
-		break;
-	case TESS_CRASH_BAD_GPA:
-		snprintf(buf, size, "crashed:bad-gpa gpa=0x%" PRIx64 " rip=0x%" PRIx64,
-			 e->gpa, e->rip);
-		break;
-	case TESS_CRASH_UNHANDLED:
-		snprintf(buf, size, "crashed:unhandled code=0x%" PRIx64 " rip=0x%" PRIx64,
-			 e->vendor_code, e->rip);
-		break;
-	case TESS_CRASH_BAD_STATE:
-		snprintf(buf, size, "crashed:bad-state code=0x%" PRIx64, e->vendor_code);
-		break;
-	case TESS_SHUTDOWN_CRASH:
-		snprintf(buf, size, "crashed:guest");
-		break;
-	default:
-		snprintf(buf, size, "crashed:%u rip=0x%" PRIx64, e->detail, e->rip);
-		break;
-	}
-}
-
-/* e.g. "poweroff", "crashed:bad-gpa gpa=0x1000 rip=0x..." */
-static void describe_exit(const struct tess_run_exit *e, char *buf, size_t size)
-{
-	switch (e->reason) {
-	case TESS_EXIT_HALTED:      snprintf(buf, size, "halted"); break;
-	case TESS_EXIT_PAUSED:      snprintf(buf, size, "paused"); break;
-	case TESS_EXIT_INTERRUPTED: snprintf(buf, size, "interrupted"); break;
-	case TESS_EXIT_SHUTDOWN:    describe_shutdown(e->detail, buf, size); break;
-	case TESS_EXIT_CRASHED:     describe_crash(e, buf, size); break;
-	default: snprintf(buf, size, "unknown-exit:%u", e->reason); break;
-	}
-}
-
 /* Does exit string (e.g. "crashed:bad-gpa gpa=0x1000") match --expect? */
 static int exit_matches(const char *exit_str, const char *expect)
 {
@@ -215,7 +166,7 @@ static enum run_end run_until_end(struct child *c, int domid)
 				 tess_strerror(err));
 			return RUN_FAILED;
 		}
-		describe_exit(&ex, c->exit_str, sizeof(c->exit_str));
+		tess_describe_exit(&ex, c->exit_str, sizeof(c->exit_str));
 		/* Every exit RUN returns with ends the child (the module loops
 		 * over interrupts and timed halts itself). */
 		return RUN_ENDED;

@@ -92,6 +92,9 @@ int tess_vcpu_set_state(tess_handle *h, const struct tess_vcpu_state *st);
  * hypercall errors (-ENOENT, -EBUSY, ...). Blocks the calling thread. */
 int tess_vcpu_run(tess_handle *h, uint32_t domid, uint32_t vcpu,
 		  struct tess_run_exit *exit);
+/* The exit in words: "poweroff", "reboot", "halted", "interrupted",
+ * "crashed:bad-gpa gpa=0x... rip=0x...", ... (first word: the kind). */
+void tess_describe_exit(const struct tess_run_exit *exit, char *buf, size_t size);
 
 /* ---- console ------------------------------------------------------------ */
 

@@ -30,6 +30,15 @@ struct tess_loader_ops {
 	int (*set_state)(void *ctx, const struct tess_vcpu_state *st);
 };
 
+/* Writing a child through /dev/tessera (loader.c); messages start with op. */
+struct tess__dev_ctx {
+	tess_handle *h;
+	uint32_t domid;
+	const char *name;
+	const char *op;
+};
+extern const struct tess_loader_ops tess__dev_ops;
+
 /* Check image (size bytes, called name in messages) and, if ops is not NULL,
  * load it into a child of memory_bytes through ops. domid goes into the vCPU
  * state. */

@@ -624,41 +624,11 @@ int tess_tsc_khz(uint32_t *khz)
 	return tess__fail(-ENODEV, "tsc_khz", "cannot find the TSC frequency");
 }
 
-/* ---- the device backend ------------------------------------------------------ */
-
-struct dev_ctx {
-	tess_handle *h;
-	uint32_t domid;
-	const char *name;
-};
-
-static int dev_copy_in(void *ctx, uint64_t gpa, const void *buf, size_t len)
-{
-	struct dev_ctx *c = ctx;
-	int err = tess_memory_copy_in(c->h, c->domid, gpa, buf, len);
-
-	if (err < 0)
-		tess__fail(err, OP, "%s: writing 0x%zx bytes at GPA 0x%llx failed",
-			   c->name, len, (unsigned long long)gpa);
-	return err;
-}
-
-static int dev_set_state(void *ctx, const struct tess_vcpu_state *st)
-{
-	struct dev_ctx *c = ctx;
-	int err = tess_vcpu_set_state(c->h, st);
-
-	if (err < 0)
-		tess__fail(err, OP, "%s: setting vCPU 0 failed", c->name);
-	return err;
-}
-
 int tess_load_linux(struct tess_handle *h, uint32_t domid, const char *kernel_path,
 		    const char *initrd_path, const char *cmdline, uint64_t memory_bytes,
 		    uint32_t nr_vcpus)
 {
-	static const struct tess_loader_ops dev_ops = { dev_copy_in, dev_set_state };
-	struct dev_ctx c = { h, domid, kernel_path };
+	struct tess__dev_ctx c = { h, domid, kernel_path, OP };
 	struct tess_linux_args a;
 	unsigned char *kernel = NULL, *initrd = NULL;
 	size_t klen = 0, rlen = 0;
@@ -693,7 +663,7 @@ int tess_load_linux(struct tess_handle *h, uint32_t domid, const char *kernel_pa
 	a.memory_bytes = memory_bytes;
 	a.nr_vcpus = nr_vcpus;
 	a.tsc_khz = khz;
-	err = tess__load_linux(&a, domid, &dev_ops, &c, NULL);
+	err = tess__load_linux(&a, domid, &tess__dev_ops, &c, NULL);
 	free(kernel);
 	free(initrd);
 	return err;

@@ -281,21 +281,15 @@ static void last_reason(char *buf, size_t size)
 		p[-1] = '\0';
 }
 
-struct dev_ctx {
-	tess_handle *h;
-	uint32_t domid;
-	const char *name;
-};
-
 static int dev_copy_in(void *ctx, uint64_t gpa, const void *buf, size_t len)
 {
-	struct dev_ctx *c = ctx;
+	struct tess__dev_ctx *c = ctx;
 	int err = tess_memory_copy_in(c->h, c->domid, gpa, buf, len);
 	char why[256];
 
 	if (err < 0) {
 		last_reason(why, sizeof(why));
-		tess__fail(err, OP, "%s: writing 0x%zx bytes at GPA 0x%llx: %s", c->name, len,
+		tess__fail(err, c->op, "%s: writing 0x%zx bytes at GPA 0x%llx: %s", c->name, len,
 			   (unsigned long long)gpa, why);
 	}
 	return err;
@@ -303,16 +297,19 @@ static int dev_copy_in(void *ctx, uint64_t gpa, const void *buf, size_t len)
 
 static int dev_set_state(void *ctx, const struct tess_vcpu_state *st)
 {
-	struct dev_ctx *c = ctx;
+	struct tess__dev_ctx *c = ctx;
 	int err = tess_vcpu_set_state(c->h, st);
 	char why[256];
 
 	if (err < 0) {
 		last_reason(why, sizeof(why));
-		tess__fail(err, OP, "%s: setting vCPU 0: %s", c->name, why);
+		tess__fail(err, c->op, "%s: setting vCPU 0: %s", c->name, why);
 	}
 	return err;
 }
+
+/* The loaders' backend through /dev/tessera (the host self-checks use fakes). */
+const struct tess_loader_ops tess__dev_ops = { dev_copy_in, dev_set_state };
 
 /* Read a whole regular file (at most max bytes); messages start with op. */
 int tess__read_file(const char *op, const char *path, uint64_t max, unsigned char **out,
@@ -370,8 +367,7 @@ int tess__read_file(const char *op, const char *path, uint64_t max, unsigned cha
 int tess_load_test_kernel(tess_handle *h, uint32_t domid, const char *path,
 			  uint64_t memory_bytes, uint64_t *entry)
 {
-	static const struct tess_loader_ops dev_ops = { dev_copy_in, dev_set_state };
-	struct dev_ctx c = { h, domid, path };
+	struct tess__dev_ctx c = { h, domid, path, OP };
 	unsigned char *img = NULL;
 	size_t len = 0;
 	int err;
@@ -383,7 +379,7 @@ int tess_load_test_kernel(tess_handle *h, uint32_t domid, const char *path,
 	err = tess__read_file(OP, path, memory_bytes, &img, &len);
 	if (err < 0)
 		return err;
-	err = tess__load_image(img, len, path, domid, memory_bytes, entry, &dev_ops, &c);
+	err = tess__load_image(img, len, path, domid, memory_bytes, entry, &tess__dev_ops, &c);
 	free(img);
 	return err;
 }

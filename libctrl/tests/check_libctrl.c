@@ -18,69 +18,14 @@
 
 #define MEM (4ull << 20)
 
-static int failures, passes;
+#define CHECK_PREFIX "libctrl/"
+#include "check_common.h"
 
-static void result(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void result(int ok, const char *name, const char *fmt, ...)
+/* A fake child whose RAM is 0xaa, so a missing bss clear shows. */
+static void fake_init_poisoned(struct fake *f)
 {
-	va_list ap;
-
-	if (ok) {
-		printf("PASS: libctrl/%s\n", name);
-		passes++;
-		return;
-	}
-	printf("FAIL: libctrl/%s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failures++;
-}
-
-/* ---- fake child ---------------------------------------------------------- */
-
-struct fake {
-	unsigned char *ram;
-	uint64_t size;
-	unsigned writes, states;
-	struct tess_vcpu_state st;
-	int oob;
-};
-
-static int fake_copy_in(void *ctx, uint64_t gpa, const void *buf, size_t len)
-{
-	struct fake *f = ctx;
-
-	f->writes++;
-	if (len > TESS_BUF_MAX || gpa > f->size || f->size - gpa < len) {
-		f->oob = 1;
-		return -EFAULT;
-	}
-	memcpy(f->ram + gpa, buf, len);
-	return 0;
-}
-
-static int fake_set_state(void *ctx, const struct tess_vcpu_state *st)
-{
-	struct fake *f = ctx;
-
-	f->states++;
-	f->st = *st;
-	return 0;
-}
-
-static const struct tess_loader_ops fake_ops = { fake_copy_in, fake_set_state };
-
-static void fake_init(struct fake *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->size = MEM;
-	f->ram = malloc(MEM);
-	if (!f->ram)
-		abort();
-	memset(f->ram, 0xaa, MEM);   /* so a missing bss clear shows */
+	fake_init(f, MEM);
+	memset(f->ram, 0xaa, MEM);
 }
 
 /* ---- ELF images built in memory ---------------------------------------- */
@@ -158,7 +103,7 @@ static void test_good(void)
 	int err, i, ok;
 
 	good_image(&im);
-	fake_init(&f);
+	fake_init_poisoned(&f);
 	err = tess__load_image(im.b, im.size, "good.elf", 7, MEM, &entry, &fake_ops, &f);
 	result(err == 0, "load-good", "error %d: %s", err, tess_last_error());
 	result(entry == 0x100010, "load-entry", "entry 0x%llx", (unsigned long long)entry);
@@ -271,7 +216,7 @@ static void test_bad(void)
 
 		good_image(&im);
 		c->mutate(&im);
-		fake_init(&f);
+		fake_init_poisoned(&f);
 		err = tess__load_image(im.b, im.size, "bad.elf", 1, MEM, NULL, &fake_ops, &f);
 		result(err == c->err && f.writes == 0 && f.states == 0 &&
 		       strstr(tess_last_error(), c->msg) && strstr(tess_last_error(), "load_test_kernel: bad.elf: "),
@@ -316,7 +261,7 @@ static void test_file(const char *path)
 		return;
 	}
 	fclose(fp);
-	fake_init(&f);
+	fake_init_poisoned(&f);
 	err = tess__load_image(img, (size_t)size, path, 2, MEM, &entry, &fake_ops, &f);
 	if (err == 0) {
 		const Elf64_Ehdr *e = (const void *)img;

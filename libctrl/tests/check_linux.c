@@ -17,69 +17,8 @@
 
 #include "internal.h"
 
-static int failures, passes;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS: libctrl/linux-%s\n", name);
-		passes++;
-		return;
-	}
-	printf("FAIL: libctrl/linux-%s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failures++;
-}
-
-/* ---- fake child ---------------------------------------------------------- */
-
-struct fake {
-	unsigned char *ram;
-	uint64_t size;
-	unsigned writes, states;
-	struct tess_vcpu_state st;
-	int oob;
-};
-
-static int fake_copy_in(void *ctx, uint64_t gpa, const void *buf, size_t len)
-{
-	struct fake *f = ctx;
-
-	f->writes++;
-	if (len > TESS_BUF_MAX || gpa > f->size || f->size - gpa < len) {
-		f->oob = 1;
-		return -EFAULT;
-	}
-	memcpy(f->ram + gpa, buf, len);
-	return 0;
-}
-
-static int fake_set_state(void *ctx, const struct tess_vcpu_state *st)
-{
-	struct fake *f = ctx;
-
-	f->states++;
-	f->st = *st;
-	return 0;
-}
-
-static const struct tess_loader_ops fake_ops = { fake_copy_in, fake_set_state };
-
-static void fake_init(struct fake *f, uint64_t size)
-{
-	memset(f, 0, sizeof(*f));
-	f->size = size;
-	f->ram = calloc(1, size);
-	if (!f->ram)
-		abort();
-}
+#define CHECK_PREFIX "libctrl/linux-"
+#include "check_common.h"
 
 static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const unsigned char *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }

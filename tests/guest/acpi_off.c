@@ -15,19 +15,6 @@ GUEST_TEST(acpi_off);
 #define SLP_EN 0x20
 #define SLP_TYP(t) ((uint8_t)(((t) & 7) << 2))
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-	return v;
-}
-
 int test_main(uint64_t mem)
 {
 	(void)mem;

@@ -35,19 +35,6 @@ GUEST_TEST(uart_io);
 #define LSR_THRE 0x20
 #define POLL_LIMIT 100000
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-	return v;
-}
-
 static uint8_t reg_in(unsigned int off)
 {
 	return inb((uint16_t)(COM1 + off));

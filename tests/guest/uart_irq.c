@@ -20,19 +20,6 @@ GUEST_TEST(uart_irq);
 static volatile unsigned int irqs;
 static volatile uint8_t last_iir;
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-	return v;
-}
-
 static void com1_handler(unsigned int vec)
 {
 	(void)vec;
