@@ -2,8 +2,8 @@
  * A child's I/O ports. There are no devices but COM1 (0x3f8-0x3ff, the
  * 16550A model of core/uart16550.c on the console rings, on IRQ 4), the
  * 8259 pair (core/pic8259.c), the keyboard controller's pulse-reset
- * command (0xfe to port 0x64, how PCs reboot) and the ACPI sleep control
- * register of the builder's hardware-reduced FADT (S5 = power off).
+ * command (0xfe to port 0x64, how PCs reboot) and the ACPI PM1a event and
+ * control blocks of the builder's FADT (S5 = power off).
  * Every other port behaves as an empty ISA bus: reads return all ones,
  * writes go nowhere, so a guest probing for hardware finds none.
  */
@@ -17,11 +17,20 @@
 #define COM1_IRQ 4
 #define KBC_COMMAND 0x64
 #define KBC_PULSE_RESET 0xfe
-/* The ACPI sleep control register the child's FADT names (hardware-reduced
- * ACPI, ACPI 6.4 4.8.3.7): SLP_TYP in bits 2-4, SLP_EN in bit 5. */
-#define ACPI_SLEEP_CONTROL 0x604
-#define ACPI_SLEEP_STATUS 0x605
-#define ACPI_SLP_EN 0x20
+/*
+ * The ACPI fixed hardware the child's FADT names (ACPI 6.5 4.8.3): the PM1a
+ * event block (status and enable, 2 bytes each) and the PM1a control block.
+ * No event ever happens, so both event registers read 0 and ignore writes.
+ * PM1_CNT reads SCI_EN (ACPI mode is always on); SLP_TYP is bits 10-12 and
+ * SLP_EN bit 13, and SLP_TYP 5 is the DSDT's _S5.
+ */
+#define ACPI_PM1A_EVT 0x600
+#define ACPI_PM1A_EVT_LEN 4
+#define ACPI_PM1A_CNT 0x604
+#define ACPI_PM1A_CNT_LEN 2
+#define ACPI_PM1_SCI_EN 0x0001
+#define ACPI_PM1_SLP_EN 0x2000
+#define ACPI_PM1_SLP_TYP_SHIFT 10
 #define ACPI_SLP_TYP_S5 5
 
 static void uart_tx(void *ctx, u8 byte)
@@ -101,6 +110,20 @@ int child_pic_vector(struct vcpu *v, bool take)
 	return vector;
 }
 
+/* One byte of the ACPI fixed hardware: PM1a_CNT reads SCI_EN, the rest 0. */
+static u8 child_acpi_byte(u16 port)
+{
+	if (port == ACPI_PM1A_CNT)
+		return ACPI_PM1_SCI_EN;
+	return 0;
+}
+
+static bool child_acpi_port(u16 port)
+{
+	return (port >= ACPI_PM1A_EVT && port < ACPI_PM1A_EVT + ACPI_PM1A_EVT_LEN) ||
+	       (port >= ACPI_PM1A_CNT && port < ACPI_PM1A_CNT + ACPI_PM1A_CNT_LEN);
+}
+
 static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 size)
 {
 	u32 result = 0;
@@ -114,12 +137,28 @@ static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 
 			spin_lock(&d->dev_lock);
 			byte = child_device_byte(d, p, in, byte);
 			spin_unlock(&d->dev_lock);
+		} else if (child_acpi_port(p)) {
+			byte = in ? child_acpi_byte(p) : byte;
 		} else if (in) {
 			byte = 0xff; /* nothing answers on an empty bus */
 		}
 		result |= (u32)byte << (8 * i);
 	}
 	return result;
+}
+
+/* Does this OUT write SLP_EN with SLP_TYP S5 into PM1a_CNT (either byte width)? */
+static bool child_acpi_poweroff(u16 port, u32 value, u8 size)
+{
+	u32 cnt;
+
+	if (port == ACPI_PM1A_CNT && size >= 2)
+		cnt = value & 0xffff;
+	else if (port == ACPI_PM1A_CNT + 1 && size == 1)
+		cnt = (value & 0xff) << 8;
+	else
+		return false;
+	return (cnt & ACPI_PM1_SLP_EN) && ((cnt >> ACPI_PM1_SLP_TYP_SHIFT) & 7) == ACPI_SLP_TYP_S5;
 }
 
 /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32 (SDM vol. 1 3.4.1.1). */
@@ -160,13 +199,8 @@ bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out
 	hvm->advance_rip(v, e->insn_len);
 	if (!e->io.in && e->io.port == KBC_COMMAND && (value & 0xff) == KBC_PULSE_RESET)
 		return child_io_shutdown(d, TESS_SHUTDOWN_REBOOT, out);
-	if (!e->io.in && e->io.port == ACPI_SLEEP_CONTROL && (value & ACPI_SLP_EN) &&
-	    ((value >> 2) & 7) == ACPI_SLP_TYP_S5)
+	if (!e->io.in && child_acpi_poweroff(e->io.port, value, e->io.size))
 		return child_io_shutdown(d, TESS_SHUTDOWN_POWEROFF, out);
-	if (e->io.in && e->io.port == ACPI_SLEEP_STATUS) {
-		child_io_set_rax(v, 0, e->io.size); /* never asleep, never waking */
-		return false;
-	}
 	value = child_port_access(d, e->io.port, e->io.in, value, e->io.size);
 	if (e->io.in)
 		child_io_set_rax(v, value, e->io.size);

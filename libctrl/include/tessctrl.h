@@ -170,9 +170,10 @@ int tess_check_test_kernel(const void *image, size_t size, const char *name,
  * NULL) into domain domid, which has memory_bytes of RAM and nr_vcpus vCPUs.
  * The child gets an e820 ([0, 0x9fc00) RAM, [0x9fc00, 1 MiB) reserved,
  * [1 MiB, memory_bytes) RAM), identity page tables for 0-4 GiB, the zero
- * page, ACPI tables (RSDP in boot_params.acpi_rsdp_addr; a hardware-reduced
- * FADT with the sleep control/status and reset registers of docs/abi.md, a
- * DSDT with _S5, a MADT with one x2APIC per vCPU and no I/O APIC), the kernel at the first kernel_alignment-aligned address
+ * page, ACPI tables (RSDP in boot_params.acpi_rsdp_addr; a FADT with the
+ * PM1a blocks and reset register of docs/abi.md, a FACS, a DSDT with _S5, a
+ * MADT with one x2APIC per vCPU and no I/O APIC), the kernel at the first
+ * kernel_alignment-aligned address
  * >= 16 MiB, the initrd page-aligned at the top of what it may use, and vCPU
  * 0 in 64-bit mode at the kernel's 64-bit entry (load address + 0x200) with
  * RSI = TESS_LINUX_BOOT_PARAMS.

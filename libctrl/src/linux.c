@@ -171,31 +171,44 @@ static void build_page_tables(uint64_t *pt /* PT_BYTES / 8 entries */)
  * that predates that check would register every CPU twice), no I/O APIC and
  * no interrupt source overrides.
  *
- * FADT: hardware-reduced (no PM1 blocks, PM timer, GPEs, SCI or FACS); sleep
- * control and status registers at I/O ports 0x604/0x605 (docs/abi.md), the
- * reset register at port 0x64 with value 0xfe; physical destination mode is
- * forced because the child's x2APIC delivers IPIs by physical id only.
- * IAPC_BOOT_ARCH: legacy devices (COM1 is not enumerated by ACPI), no 8042
- * (port 0x64 only resets), no VGA, no CMOS RTC.
+ * FADT: a full (not hardware-reduced) FADT, because in hardware-reduced
+ * mode Linux drops the 8259 (acpi_generic_reduced_hw_init), and the 8259 is
+ * what carries COM1's IRQ 4 to the x2APIC's LINT0. The fixed hardware is
+ * the least ACPI allows (ACPI 6.5 4.8): a PM1a event block at port 0x600
+ * (status and enable read 0, writes are ignored) and a PM1a control block at
+ * 0x604 (reads SCI_EN, so Linux finds ACPI mode already on; SMI_CMD is 0),
+ * the same ports QEMU's PIIX4 uses. The SCI is IRQ 9 and never fires. No PM
+ * timer, no GPE blocks. A FACS with no waking vector and no global lock
+ * owner. The reset register is port 0x64 with value 0xfe; physical
+ * destination mode is forced because the child's x2APIC delivers IPIs by
+ * physical id only. IAPC_BOOT_ARCH: legacy devices (COM1 is not enumerated
+ * by ACPI), no 8042 (port 0x64 only resets), no VGA, no CMOS RTC.
  *
  * DSDT: Name (_S5, Package () {5, 5, 0, 0}), so that a poweroff writes
- * SLP_TYP 5 | SLP_EN (0x34) to the sleep control register.
+ * SLP_TYP 5 | SLP_EN (0x3400) to PM1a_CNT (docs/abi.md).
  */
 
 #define ACPI_HDR 36
 #define ACPI_RSDP_LEN 36
 #define ACPI_XSDT_LEN (ACPI_HDR + 2 * 8)
 #define ACPI_FADT_LEN 276
+#define ACPI_FACS_LEN 64
 #define ACPI_MADT_X2APIC_LEN 16
 #define ACPI_MADT_X2NMI_LEN 12
 #define ACPI_LAPIC_BASE 0xfee00000u
 
-/* Offsets in the ACPI block (each table 16-byte aligned). */
+/* Offsets in the ACPI block (each table 16-byte aligned, the FACS 64). */
 #define ACPI_OFF_RSDP 0x000
 #define ACPI_OFF_XSDT 0x040
-#define ACPI_OFF_FADT 0x080
-#define ACPI_OFF_DSDT 0x1a0
-#define ACPI_OFF_MADT 0x200
+#define ACPI_OFF_FACS 0x080
+#define ACPI_OFF_FADT 0x0c0
+#define ACPI_OFF_DSDT 0x1e0
+#define ACPI_OFF_MADT 0x220
+
+/* The fixed-hardware ports the FADT names (child_io.c decodes them). */
+#define ACPI_PM1A_EVT 0x600
+#define ACPI_PM1A_CNT 0x604
+#define ACPI_SCI_IRQ 9
 
 /* The DSDT's AML: Name (_S5, Package () {5, 5, 0, 0}). */
 static const unsigned char dsdt_aml[] = {
@@ -267,6 +280,7 @@ static void build_acpi(unsigned char *buf, uint32_t nr_vcpus)
 {
 	unsigned char *rsdp = buf + ACPI_OFF_RSDP, *xsdt = buf + ACPI_OFF_XSDT;
 	unsigned char *fadt = buf + ACPI_OFF_FADT, *dsdt = buf + ACPI_OFF_DSDT;
+	unsigned char *facs = buf + ACPI_OFF_FACS;
 	unsigned char *madt = buf + ACPI_OFF_MADT, *e;
 	uint32_t i, madt_len = (uint32_t)acpi_madt_len(nr_vcpus);
 
@@ -296,8 +310,19 @@ static void build_acpi(unsigned char *buf, uint32_t nr_vcpus)
 	e[8] = 1;                             /* LINT1 */
 	acpi_seal(madt);
 
+	/* FACS (5.2.10), version 2: no waking vector, global lock free. */
+	memcpy(facs, "FACS", 4);
+	put32(facs + 4, ACPI_FACS_LEN);
+	facs[32] = 2;
+
 	/* FADT (5.2.9), revision 6, minor version 5. */
 	acpi_header(fadt, "FACP", ACPI_FADT_LEN, 6);
+	put32(fadt + 36, TESS_LINUX_ACPI + ACPI_OFF_FACS); /* FIRMWARE_CTRL */
+	put16(fadt + 46, ACPI_SCI_IRQ);       /* SCI_INT; SMI_CMD stays 0 */
+	put32(fadt + 56, ACPI_PM1A_EVT);      /* PM1a_EVT_BLK */
+	put32(fadt + 64, ACPI_PM1A_CNT);      /* PM1a_CNT_BLK */
+	fadt[88] = 4;                         /* PM1_EVT_LEN */
+	fadt[89] = 2;                         /* PM1_CNT_LEN */
 	put16(fadt + 96, 101);                /* P_LVL2_LAT > 100: no C2 */
 	put16(fadt + 98, 1001);               /* P_LVL3_LAT > 1000: no C3 */
 	put16(fadt + 109, 0x0001 | 0x0004 | 0x0020); /* IAPC_BOOT_ARCH: LEGACY_DEVICES,
@@ -307,14 +332,11 @@ static void build_acpi(unsigned char *buf, uint32_t nr_vcpus)
 			  (1u << 4) |         /* PWR_BUTTON: no fixed power button */
 			  (1u << 5) |         /* SLP_BUTTON: no fixed sleep button */
 			  (1u << 10) |        /* RESET_REG_SUP */
-			  (1u << 19) |        /* FORCE_APIC_PHYSICAL_DESTINATION_MODE */
-			  (1u << 20));        /* HW_REDUCED_ACPI */
+			  (1u << 19));        /* FORCE_APIC_PHYSICAL_DESTINATION_MODE */
 	acpi_gas_io8(fadt + 116, 0x64);       /* RESET_REG */
 	fadt[128] = 0xfe;                     /* RESET_VALUE */
 	fadt[131] = 5;                        /* FADT minor version */
 	put64(fadt + 140, TESS_LINUX_ACPI + ACPI_OFF_DSDT); /* X_DSDT (DSDT stays 0) */
-	acpi_gas_io8(fadt + 244, 0x604);      /* SLEEP_CONTROL_REG */
-	acpi_gas_io8(fadt + 256, 0x605);      /* SLEEP_STATUS_REG */
 	memcpy(fadt + 268, "TESSERA\0", 8);   /* hypervisor vendor identity */
 	acpi_seal(fadt);
 

@@ -144,17 +144,30 @@ static void check_acpi(const char *tag, const struct fake *f, uint32_t nr)
 	madt = sdt(f, rd64(xsdt + 44), "APIC", madt_len, 5);
 
 	snprintf(name, sizeof(name), "%s-acpi-fadt", tag);
-	result(fadt && rd32(fadt + 36) == 0 && rd32(fadt + 40) == 0 && fadt[131] == 5 &&
-	       rd32(fadt + 112) == 0x00180431u && rd16(fadt + 109) == 0x0025 &&
-	       !(rd16(fadt + 109) & 0x2) &&                       /* no 8042 */
-	       rd16(fadt + 46) == 0 && rd32(fadt + 56) == 0 && rd32(fadt + 64) == 0 &&
-	       rd32(fadt + 76) == 0 && rd64(fadt + 132) == 0 &&   /* no PM blocks, FACS */
-	       gas_io8(fadt + 116, 0x64) && fadt[128] == 0xfe &&
-	       gas_io8(fadt + 244, 0x604) && gas_io8(fadt + 256, 0x605),
+	result(fadt && rd32(fadt + 40) == 0 && fadt[131] == 5 &&
+	       rd32(fadt + 112) == 0x00080431u &&                 /* not HW_REDUCED */
+	       rd16(fadt + 109) == 0x0025 && !(rd16(fadt + 109) & 0x2) && /* no 8042 */
+	       rd16(fadt + 46) == 9 && rd32(fadt + 48) == 0 &&    /* SCI 9, no SMI_CMD */
+	       rd32(fadt + 56) == 0x600 && fadt[88] == 4 &&       /* PM1a_EVT */
+	       rd32(fadt + 64) == 0x604 && fadt[89] == 2 &&       /* PM1a_CNT */
+	       rd32(fadt + 60) == 0 && rd32(fadt + 68) == 0 &&    /* no PM1b */
+	       rd32(fadt + 76) == 0 && rd32(fadt + 80) == 0 &&    /* no PM timer, GPE0 */
+	       gas_io8(fadt + 116, 0x64) && fadt[128] == 0xfe,
 	       name, "FADT missing or wrong (flags 0x%x, boot arch 0x%x)",
 	       fadt ? rd32(fadt + 112) : 0, fadt ? rd16(fadt + 109) : 0);
 	if (!fadt)
 		return;
+
+	snprintf(name, sizeof(name), "%s-acpi-facs", tag);
+	{
+		uint32_t facs_pa = rd32(fadt + 36);
+		int inside = facs_pa >= TESS_LINUX_ACPI && facs_pa < TESS_LINUX_ACPI + 0x1000;
+		const unsigned char *facs = f->ram + (inside ? facs_pa : TESS_LINUX_ACPI);
+
+		result(inside && facs_pa % 64 == 0 && !memcmp(facs, "FACS", 4) && rd32(facs + 4) == 64 &&
+		       rd32(facs + 12) == 0 && rd32(facs + 16) == 0 && facs[32] == 2,
+		       name, "FACS at 0x%x missing, misaligned or not idle", facs_pa);
+	}
 
 	snprintf(name, sizeof(name), "%s-acpi-dsdt", tag);
 	dsdt = sdt(f, rd64(fadt + 140), "DSDT", 36 + sizeof(s5), 2);

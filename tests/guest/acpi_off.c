@@ -1,29 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * acpi_off: the hardware-reduced ACPI sleep control register that the
- * Linux builder's FADT names (I/O port 0x604): SLP_TYP 5 (the DSDT's _S5)
- * with SLP_EN powers the domain off. A write without SLP_EN or with
- * another sleep type must not. Expected exit: poweroff (the guest prints
- * its PASS line first: nothing of it runs after the power-off write).
+ * acpi_off: the ACPI PM1a blocks that the Linux builder's FADT names.
+ * PM1a_EVT (ports 0x600-0x603) reads 0: no event is ever pending or
+ * enabled. PM1a_CNT (0x604) reads SCI_EN: ACPI mode is on without an SMI
+ * handshake. SLP_TYP 5 (the DSDT's _S5) with SLP_EN powers the domain off;
+ * a write without SLP_EN or with another sleep type must not. Expected
+ * exit: poweroff (the guest prints its PASS line first: nothing of it runs
+ * after the power-off write).
  */
 #include "guest.h"
 
 GUEST_TEST(acpi_off);
 
-#define SLEEP_CONTROL 0x604
-#define SLEEP_STATUS 0x605
-#define SLP_EN 0x20
-#define SLP_TYP(t) ((uint8_t)(((t) & 7) << 2))
+#define PM1A_EVT 0x600
+#define PM1A_CNT 0x604
+#define SCI_EN 0x0001
+#define SLP_EN 0x2000
+#define SLP_TYP(t) ((uint16_t)(((t) & 7) << 10))
 
 int test_main(uint64_t mem)
 {
 	(void)mem;
-	outb(SLEEP_CONTROL, SLP_TYP(5));          /* no SLP_EN: nothing happens */
-	outb(SLEEP_CONTROL, SLP_TYP(3) | SLP_EN); /* S3: not supported, ignored */
-	guest_check(inb(SLEEP_STATUS) == 0, "sleep status reads %#x", inb(SLEEP_STATUS));
+	outw(PM1A_EVT, 0xffff);                  /* clearing status: ignored */
+	outw(PM1A_CNT, SLP_TYP(5));              /* no SLP_EN: nothing happens */
+	outw(PM1A_CNT, SLP_TYP(3) | SLP_EN);     /* S3: not supported, ignored */
+	outb(PM1A_CNT + 1, (SLP_TYP(5) | SLP_EN) >> 8 & 0x1f); /* high byte, no SLP_EN */
+	guest_check(inl(PM1A_EVT) == 0, "PM1a_EVT reads %#x", inl(PM1A_EVT));
+	guest_check(inw(PM1A_CNT) == SCI_EN, "PM1a_CNT reads %#x", inw(PM1A_CNT));
 	if (guest_failures())
 		return 0;
 	guest_printf("TESS-GUEST: PASS acpi_off");
-	outb(SLEEP_CONTROL, SLP_TYP(5) | SLP_EN);
+	outw(PM1A_CNT, SLP_TYP(5) | SLP_EN | SCI_EN);
 	guest_fail("still running after the S5 write");
 }

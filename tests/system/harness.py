@@ -119,6 +119,11 @@ BOOTS = [
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),
              ("absent", "no-dom0-panic", r"Kernel panic"),
          ]),
+    dict(name="linux", smp=2, mem=2048, hv=HV_DEFAULT, scenario="linux",
+         timeout=900,
+         checks=[
+             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
+         ]),
 ]
 
 # Defaults shared by all boots (a boot entry may override "cpu").
