@@ -1,55 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tess-boot: boot a Linux bzImage as a child domain (libctrl's Linux domain
- * builder) and show its console.
+ * builder) and be its console.
  *
- *   tess-boot [--mem MiB] [--name N] [--cmdline S] [--timeout S] KERNEL [INITRD]
+ *   tess-boot [--mem MiB] [--vcpus N] [--name N] [--cmdline S] [--log FILE]
+ *             [--mark TEXT] [--timeout S] KERNEL [INITRD]
  *
- * Creates a 1-vCPU domain, loads the kernel with tess_load_linux(), runs
- * vCPU 0 on a thread and copies the child's console output to stdout every
- * 50 ms from the main thread (TESS_IOCTL_RUN only returns for exits that end
- * the child, so the RUN thread itself could drain the console only at the
- * end). Then prints
+ * Creates the domain, loads the kernel with tess_load_linux(), runs each
+ * vCPU on its own thread (vcpus.c) and pumps the console from the main
+ * thread (console.c): output to stdout and the console log, stdin to the
+ * child's COM1 (Ctrl-] detaches a terminal). When the child ends it prints
  *   TESS-BOOT: <name> exit=poweroff|reboot|crashed:<reason>|timeout|interrupted
  *   TESS-BOOT: <name> stats ...
  * destroys the domain and checks that the pool's free pages are back to
- * where they were. --timeout (or SIGINT/SIGTERM) stops the RUN thread with a
- * signal. Exit status 0 for poweroff or reboot, 1 otherwise.
+ * where they were. --timeout (or SIGINT/SIGTERM) stops the vCPU threads with
+ * a signal. Exit status 0 for poweroff or reboot, 1 otherwise.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "tessctrl.h"
+#include "tess-boot.h"
 
-#define DRAIN_MS 50
-#define KICK_SIGNAL SIGUSR1
-
-struct opts {
-	uint64_t mem_bytes;
-	const char *name, *cmdline, *kernel, *initrd;
-	double timeout;          /* seconds, 0: none */
-};
-
-struct runner {
-	tess_handle *h;
-	uint32_t domid;
-	atomic_int stop, done;
-	int err;                 /* RUN's error, 0 if it ended with an exit */
-	struct tess_run_exit ex;
-};
+#define PUMP_MS 20
+#define LOG_DIR "/var/log/tessera"
 
 static volatile sig_atomic_t got_term;
+static char default_log[256];
 
 static void on_term(int sig) { (void)sig; got_term = 1; }
 static void on_kick(int sig) { (void)sig; }
@@ -57,58 +40,102 @@ static void on_kick(int sig) { (void)sig; }
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: tess-boot [--mem MiB] [--name N] [--cmdline S] [--timeout S] KERNEL [INITRD]\n"
-"Boot a Linux bzImage (and initramfs) as a 1-vCPU child and print its console.\n"
+"usage: tess-boot [options] KERNEL [INITRD]\n"
+"Boot a Linux bzImage (and initramfs) as a child and be its console.\n"
 "  --mem MiB      child memory, a multiple of 2 (default 256)\n"
+"  --vcpus N      virtual CPUs, 1-%u (default 1)\n"
 "  --name N       domain name (default linux)\n"
 "  --cmdline S    kernel command line (tsc_early_khz=, noapic and a serial\n"
 "                 console are added unless given)\n"
+"  --log FILE     console log, appended (default " LOG_DIR "/NAME.log;\n"
+"                 'none' for no log)\n"
+"  --mark TEXT    when the console first shows TEXT, print the time since\n"
+"                 the domain was created and its exits by reason\n"
 "  --timeout S    stop and destroy the child after S seconds\n"
-"Prints 'TESS-BOOT: <name> exit=...' when the child ends.\n");
+"stdin goes to the child's console (from a terminal in raw mode: Ctrl-]\n"
+"detaches, the child keeps running until it ends or tess-boot gets SIGINT).\n"
+"Prints 'TESS-BOOT: <name> exit=...' when the child ends.\n", TESS_MAX_VCPUS);
+}
+
+static int parse_number(const char *opt, const char *arg, unsigned long long max,
+			unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || *out == 0 || *out > max) {
+		fprintf(stderr, "tess-boot: %s %s: a number from 1 to %llu expected\n", opt, arg,
+			max);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_opt(int c, const char *arg, struct opts *o)
+{
+	unsigned long long n;
+	char *end;
+
+	switch (c) {
+	case 'm':
+		if (parse_number("--mem", arg, 1ull << 24, &n) || n % 2) {
+			fprintf(stderr, "tess-boot: --mem %s: a multiple of 2 MiB expected\n", arg);
+			return -1;
+		}
+		o->mem_bytes = n << 20;
+		return 0;
+	case 'v':
+		if (parse_number("--vcpus", arg, TESS_MAX_VCPUS, &n))
+			return -1;
+		o->vcpus = (uint32_t)n;
+		return 0;
+	case 'n': o->name = arg; return 0;
+	case 'c': o->cmdline = arg; return 0;
+	case 'l': o->log_path = strcmp(arg, "none") ? arg : NULL; return 0;
+	case 'k':
+		if (!*arg) {
+			fprintf(stderr, "tess-boot: --mark: empty text\n");
+			return -1;
+		}
+		o->mark = arg;
+		return 0;
+	case 't':
+		o->timeout = strtod(arg, &end);
+		if (*end || o->timeout <= 0) {
+			fprintf(stderr, "tess-boot: --timeout %s: seconds expected\n", arg);
+			return -1;
+		}
+		return 0;
+	case 'h': usage(stdout); exit(0);
+	default: usage(stderr); return -1;
+	}
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "mem", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'v' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "cmdline", required_argument, NULL, 'c' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "mark", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long long mib;
-	char *end;
-	int c;
+	int c, log_given = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->mem_bytes = 256ull << 20;
+	o->vcpus = 1;
 	o->name = "linux";
 	o->cmdline = "";
-	while ((c = getopt_long(argc, argv, "m:n:c:t:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			errno = 0;
-			mib = strtoull(optarg, &end, 10);
-			if (errno || *end || mib == 0 || mib % 2 || mib > (1ull << 24)) {
-				fprintf(stderr, "tess-boot: --mem %s: a multiple of 2 MiB expected\n",
-					optarg);
-				return -1;
-			}
-			o->mem_bytes = mib << 20;
-			break;
-		case 'n': o->name = optarg; break;
-		case 'c': o->cmdline = optarg; break;
-		case 't':
-			o->timeout = strtod(optarg, &end);
-			if (*end || o->timeout <= 0) {
-				fprintf(stderr, "tess-boot: --timeout %s: seconds expected\n", optarg);
-				return -1;
-			}
-			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
-		}
+	while ((c = getopt_long(argc, argv, "m:v:n:c:l:k:t:h", lo, NULL)) != -1) {
+		log_given |= c == 'l';
+		if (parse_opt(c, optarg, o))
+			return -1;
 	}
 	if (optind >= argc || argc - optind > 2) {
 		usage(stderr);
@@ -116,70 +143,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	o->kernel = argv[optind];
 	o->initrd = argc - optind == 2 ? argv[optind + 1] : NULL;
+	if (!log_given) {
+		snprintf(default_log, sizeof(default_log), LOG_DIR "/%s.log", o->name);
+		o->log_path = default_log;
+	}
 	return 0;
 }
 
-static double now(void)
+static double mono_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ---- the RUN thread -------------------------------------------------------- */
-
-static void *run_thread(void *arg)
-{
-	struct runner *r = arg;
-	int err;
-
-	for (;;) {
-		if (atomic_load(&r->stop)) {
-			r->err = -EINTR;
-			break;
-		}
-		memset(&r->ex, 0, sizeof(r->ex));
-		err = tess_vcpu_run(r->h, r->domid, 0, &r->ex);
-		if (err == -EINTR)
-			continue;   /* a kick: stop is checked above */
-		r->err = err;
-		break;          /* every exit RUN returns ends the child */
-	}
-	atomic_store(&r->done, 1);
-	return NULL;
-}
-
-/* ---- console and exits ------------------------------------------------------- */
-
-static void drain(tess_handle *h, uint32_t domid)
-{
-	char buf[4096];
-	int n, rounds = 0;
-
-	while ((n = tess_console_read(h, domid, buf, sizeof(buf))) > 0) {
-		fwrite(buf, 1, (size_t)n, stdout);
-		if (++rounds > 256)
-			break;
-	}
-	fflush(stdout);
-}
-
-static void print_stats(tess_handle *h, const char *name, uint32_t domid)
-{
-	struct tess_exit_stats st;
-
-	if (tess_domain_stats(h, domid, &st) < 0) {
-		printf("TESS-BOOT: %s error: %s\n", name, tess_last_error());
-		return;
-	}
-	printf("TESS-BOOT: %s stats cpuid=%" PRIu64 " msr=%" PRIu64 " hypercall=%" PRIu64
-	       " npf=%" PRIu64 " hlt=%" PRIu64 " intr=%" PRIu64 " io=%" PRIu64
-	       " other=%" PRIu64 "\n", name,
-	       st.count[TESS_STAT_CPUID], st.count[TESS_STAT_MSR],
-	       st.count[TESS_STAT_HYPERCALL], st.count[TESS_STAT_NPF],
-	       st.count[TESS_STAT_HLT], st.count[TESS_STAT_INTR],
-	       st.count[TESS_STAT_IO], st.count[TESS_STAT_OTHER]);
 }
 
 static int random_uuid(uint8_t uuid[16])
@@ -211,121 +187,100 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Run the loaded child until it ends, the timeout or a signal. "exit=" text
- * in exit_str; returns 0 if it powered off or rebooted. */
-static int run_child(tess_handle *h, uint32_t domid, const struct opts *o, char *exit_str,
-		     size_t size)
+/* Run the loaded child until it ends, the timeout or a signal. */
+static int run_child(struct boot *b, char *exit_str, size_t size)
 {
-	struct runner r;
-	struct timespec tick = { 0, DRAIN_MS * 1000000L };
-	pthread_t t;
-	sigset_t block, old;
-	double deadline = o->timeout ? now() + o->timeout : 0;
+	double deadline = b->o->timeout ? mono_now() + b->o->timeout : 0;
+	struct console_pump *con;
 	const char *why = NULL;
 	int err;
 
-	memset(&r, 0, sizeof(r));
-	r.h = h;
-	r.domid = domid;
-	/* Only the RUN thread takes the kick; only main takes SIGINT/SIGTERM. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	err = pthread_create(&t, NULL, run_thread, &r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		snprintf(exit_str, size, "error:pthread_create");
+	con = console_open(b, &err);
+	if (!con) {
+		snprintf(exit_str, size, "error:console log %s: %s", b->o->log_path,
+			 strerror(-err));
 		return 1;
 	}
-	sigemptyset(&block);
-	sigaddset(&block, KICK_SIGNAL);
-	pthread_sigmask(SIG_BLOCK, &block, NULL);
-
-	while (!atomic_load(&r.done)) {
-		nanosleep(&tick, NULL);
-		drain(h, domid);
+	err = vcpus_start(b);
+	while (!vcpus_all_done(b)) {
+		console_pump(con, PUMP_MS);
 		if (!why && got_term)
 			why = "interrupted";
-		if (!why && deadline && now() >= deadline)
+		if (!why && deadline && mono_now() >= deadline)
 			why = "timeout";
-		if (why) {
-			atomic_store(&r.stop, 1);
-			pthread_kill(t, KICK_SIGNAL);   /* again each tick until it stops */
+		if (why || err) {
+			atomic_store(&b->stop, 1);
+			vcpus_kick(b);     /* again each round until they stop */
 		}
 	}
-	pthread_join(t, NULL);
-	drain(h, domid);
-	if (why && r.err == -EINTR) {
-		snprintf(exit_str, size, "%s", why);
+	console_close(con);
+	return vcpus_join(b, why, exit_str, size);
+}
+
+/* Destroy the domain and check the pool; returns rc, or 1 on a problem. */
+static int finish(struct boot *b, const struct tess_physinfo *before, int rc)
+{
+	struct tess_physinfo after;
+
+	if (tess_domain_destroy(b->h, b->domid) < 0) {
+		printf("TESS-BOOT: %s error: %s\n", b->o->name, tess_last_error());
 		return 1;
 	}
-	if (r.err < 0) {
-		snprintf(exit_str, size, "error:%s", tess_strerror(r.err));
+	printf("TESS-BOOT: %s destroyed domain %u\n", b->o->name, b->domid);
+	if (tess_physinfo(b->h, &after) < 0) {
+		printf("TESS-BOOT: error: %s\n", tess_last_error());
 		return 1;
 	}
-	tess_describe_exit(&r.ex, exit_str, size);
-	return !(r.ex.reason == TESS_EXIT_SHUTDOWN &&
-		 (r.ex.detail == TESS_SHUTDOWN_POWEROFF || r.ex.detail == TESS_SHUTDOWN_REBOOT));
+	if (after.free_pages != before->free_pages) {
+		printf("TESS-BOOT: pool NOT back to baseline: %" PRIu64 " free pages, %" PRIu64
+		       " before\n", (uint64_t)after.free_pages, (uint64_t)before->free_pages);
+		return 1;
+	}
+	printf("TESS-BOOT: pool back to baseline (%" PRIu64 " pages)\n",
+	       (uint64_t)after.free_pages);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct tess_physinfo before, after;
+	struct tess_physinfo before;
 	struct opts o;
-	tess_handle *h;
+	struct boot b;
 	uint8_t uuid[16];
-	char exit_str[160];
-	int domid, err, rc = 1;
+	char exit_str[256];
+	int domid, rc = 1;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
+	memset(&b, 0, sizeof(b));
+	b.o = &o;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	install_signals();
-	err = tess_open(&h);
-	if (err < 0) {
+	if (tess_open(&b.h) < 0 || tess_physinfo(b.h, &before) < 0 || random_uuid(uuid) < 0) {
 		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
 		return 1;
 	}
-	if (tess_physinfo(h, &before) < 0 || random_uuid(uuid) < 0) {
-		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
-		tess_close(h);
-		return 1;
-	}
-	domid = tess_domain_create(h, o.name, uuid, o.mem_bytes, 1, TESS_PAGING_HAP);
+	domid = tess_domain_create(b.h, o.name, uuid, o.mem_bytes, o.vcpus, TESS_PAGING_HAP);
 	if (domid < 0) {
 		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());
-		tess_close(h);
+		tess_close(b.h);
 		return 1;
 	}
-	printf("TESS-BOOT: %s created domain %d (%" PRIu64 " MiB)\n", o.name, domid,
-	       o.mem_bytes >> 20);
+	b.domid = (uint32_t)domid;
+	printf("TESS-BOOT: %s created domain %d (%" PRIu64 " MiB, %u vCPUs)\n", o.name, domid,
+	       o.mem_bytes >> 20, o.vcpus);
 	fflush(stdout);
-	if (tess_load_linux(h, (uint32_t)domid, o.kernel, o.initrd, o.cmdline, o.mem_bytes, 1) < 0) {
+	if (tess_load_linux(b.h, b.domid, o.kernel, o.initrd, o.cmdline, o.mem_bytes,
+			    o.vcpus) < 0) {
 		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());
 	} else {
-		rc = run_child(h, (uint32_t)domid, &o, exit_str, sizeof(exit_str));
+		rc = run_child(&b, exit_str, sizeof(exit_str));
 		printf("\nTESS-BOOT: %s exit=%s\n", o.name, exit_str);
-		print_stats(h, o.name, (uint32_t)domid);
+		print_stats(&b, "stats");
 	}
-	if (tess_domain_destroy(h, (uint32_t)domid) < 0) {
-		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());
-		rc = 1;
-	} else {
-		printf("TESS-BOOT: %s destroyed domain %d\n", o.name, domid);
-	}
-	if (tess_physinfo(h, &after) < 0) {
-		printf("TESS-BOOT: error: %s\n", tess_last_error());
-		rc = 1;
-	} else if (after.free_pages == before.free_pages) {
-		printf("TESS-BOOT: pool back to baseline (%" PRIu64 " pages)\n",
-		       (uint64_t)after.free_pages);
-	} else {
-		printf("TESS-BOOT: pool NOT back to baseline: %" PRIu64 " free pages, %" PRIu64
-		       " before\n", (uint64_t)after.free_pages, (uint64_t)before.free_pages);
-		rc = 1;
-	}
+	rc = finish(&b, &before, rc);
 	fflush(stdout);
-	tess_close(h);
+	free(b.threads);
+	tess_close(b.h);
 	return rc;
 }

@@ -6,9 +6,11 @@
  */
 #include <tess/child.h>
 #include <tess/child_io.h>
+#include <tess/child_ipi.h>
 #include <tess/domain.h>
 #include <tess/fpu.h>
 #include <tess/hvm.h>
+#include <tess/kick.h>
 #include <tess/lib.h>
 #include <tess/log.h>
 #include <tess/percpu.h>
@@ -89,24 +91,64 @@ static bool child_wakes_now(struct vcpu *v)
 }
 
 /*
- * HLT: the vCPU sleeps until its TSC deadline; dom0 waits for it. (It also
- * wakes at a deadline written outside TSC-deadline mode or with IF=0,
+ * Has v nothing to do: waiting for a SIPI, or at HLT with no interrupt it
+ * can take and its deadline (*wake, 0 for none) still ahead? (A HLT also
+ * ends at a deadline written outside TSC-deadline mode or with IF=0,
  * which hardware would not do; see docs/abi.md.)
  */
-static bool child_hlt(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
+static bool child_idle(struct vcpu *v, u64 *wake)
+{
+	*wake = 0;
+	if (v->state == VCPU_WAIT_FOR_SIPI)
+		return true;
+	if (!v->hlt)
+		return false;
+	vlapic_timer_check(&v->lapic, rdtsc());
+	*wake = vlapic_wake_tsc(&v->lapic);
+	if (child_wakes_now(v) || v->nmi_pending || (*wake && rdtsc() >= *wake)) {
+		v->hlt = false;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * If v is idle, its dom0 thread sleeps (TESS_EXIT_HALTED with the deadline
+ * to wake at). v->halted is set before the last look for events, so a
+ * sender either is seen here or sees v->halted (child_ipi.c).
+ */
+static bool child_try_sleep(struct vcpu *v, struct tess_run_exit *out)
 {
 	u64 wake;
 
-	hvm->advance_rip(v, e->insn_len);
-	vlapic_timer_check(&v->lapic, rdtsc());
-	if (child_wakes_now(v))
+	if (!child_idle(v, &wake))
 		return false;
-	wake = vlapic_wake_tsc(&v->lapic);
-	if (wake && rdtsc() >= wake)
-		return false; /* already due: carry on */
 	v->halted = true;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	child_events_take(v);
+	if (!child_idle(v, &wake)) {
+		v->halted = false;
+		return false;
+	}
 	out->reason = TESS_EXIT_HALTED;
 	out->deadline_tsc = wake;
+	return true;
+}
+
+static bool child_hlt(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
+{
+	hvm->advance_rip(v, e->insn_len);
+	v->hlt = true;
+	return child_try_sleep(v, out);
+}
+
+/* An NMI exit: a kick goes on running; any other NMI is dom0's. */
+static bool child_nmi(struct tess_run_exit *out)
+{
+	if (kick_taken())
+		return false;
+	kick_defer_dom0_nmi();
+	out->reason = TESS_EXIT_INTERRUPTED;
 	return true;
 }
 
@@ -139,6 +181,8 @@ static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct te
 	case EXIT_INIT: /* a physical event: back to dom0, which owns the machine */
 		out->reason = TESS_EXIT_INTERRUPTED;
 		return true;
+	case EXIT_NMI:
+		return child_nmi(out);
 	case EXIT_NPF:
 		return child_npf(v, e, out);
 	case EXIT_SHUTDOWN:
@@ -165,42 +209,70 @@ static bool child_may_enter(struct vcpu *v, struct tess_run_exit *out)
 		out->reason = TESS_EXIT_PAUSED;
 		return false;
 	}
-	if (v->halted) {
-		u64 wake = vlapic_wake_tsc(&v->lapic);
-
-		vlapic_timer_check(&v->lapic, rdtsc());
-		if (!child_wakes_now(v) && (!wake || rdtsc() < wake)) {
-			out->reason = TESS_EXIT_HALTED;
-			out->deadline_tsc = wake;
-			return false;
-		}
-	}
+	child_events_take(v);
+	if (child_try_sleep(v, out))
+		return false;
 	v->halted = false;
 	if (d->state == TESS_DOMSTATE_CREATED)
 		d->state = TESS_DOMSTATE_RUNNING;
 	return true;
 }
 
-void child_run(struct vcpu *host, struct vcpu *v, struct tess_run_exit *out)
+/*
+ * Between exits: does the run end here? When the domain stopped or was
+ * paused (another vCPU or dom0 kicked us to see it), when this vCPU woke
+ * halted ones (dom0 wakes their threads), or when its deadline comes
+ * before the timer dom0 has armed for it (dom0 arms one, DESIGN D5).
+ */
+static bool child_run_ends(struct vcpu *v, struct tess_run_exit *out)
+{
+	struct domain *d = v->dom;
+	u64 wake;
+
+	if (child_stopped(d)) {
+		child_report_stop(d, out);
+		return true;
+	}
+	if (d->state == TESS_DOMSTATE_PAUSED) {
+		out->reason = TESS_EXIT_PAUSED;
+		return true;
+	}
+	if (v->wake_vcpus) {
+		out->reason = TESS_EXIT_WAKE;
+		out->wake_vcpus = v->wake_vcpus;
+		v->wake_vcpus = 0;
+		return true;
+	}
+	wake = vlapic_wake_tsc(&v->lapic);
+	if (wake && (!v->armed_tsc || wake < v->armed_tsc) && wake > rdtsc()) {
+		out->reason = TESS_EXIT_TIMER;
+		out->deadline_tsc = wake;
+		return true;
+	}
+	return false;
+}
+
+void child_run(struct vcpu *host, struct vcpu *v, u64 armed_tsc, struct tess_run_exit *out)
 {
 	struct vm_exit e;
 
 	memset(out, 0, sizeof(*out));
+	v->wake_vcpus = 0;
+	v->armed_tsc = armed_tsc;
+	__atomic_store_n(&v->pcpu, this_cpu(), __ATOMIC_SEQ_CST); /* then look at events */
 	if (!child_may_enter(v, out))
 		return;
-	v->pcpu = this_cpu();
+	e.rip = 0;
+	e.raw.code = 0;
 	fpu_save(&host->fpu);
 	fpu_restore(&v->fpu);
-	for (;;) {
+	while (!child_run_ends(v, out)) {
+		child_events_take(v);
 		child_deliver_interrupts(v);
 		hvm->vcpu_run(v, &e);
 		v->exits[e.reason < EXIT_REASON_MAX ? e.reason : EXIT_UNKNOWN]++;
 		if (child_handle_exit(v, &e, out))
 			break;
-		if (v->dom->state == TESS_DOMSTATE_PAUSED) {
-			out->reason = TESS_EXIT_PAUSED;
-			break;
-		}
 	}
 	out->rip = e.rip;
 	out->vendor_code = e.raw.code;

@@ -5,6 +5,7 @@
  * chunks, page tables, VMCBs, vCPUs and the domain itself.
  */
 #include <tess/cpu.h>
+#include <tess/child_ipi.h>
 #include <tess/domain.h>
 #include <tess/hvm.h>
 #include <tess/lib.h>
@@ -134,9 +135,17 @@ static int domain_build(struct domain *d, const struct tess_domain_create *req)
 	rc = domain_alloc_memory(d, req->memory_bytes);
 	if (rc)
 		return rc;
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (!domain_create_vcpu(d, i, NULL))
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = domain_create_vcpu(d, i, NULL);
+
+		if (!v)
 			return -TESS_ENOMEM;
+		if (i > 0) {
+			/* APs wait for their SIPI, as after power-on (SDM vol. 3 8.4.1) */
+			v->state = VCPU_WAIT_FOR_SIPI;
+			v->halted = true;
+		}
+	}
 	return 0;
 }
 
@@ -189,6 +198,7 @@ void domain_stop(struct domain *d, u32 state, u32 reason)
 		return;
 	d->state = state;
 	d->shutdown_reason = reason;
+	child_kick_running(d); /* its other vCPUs stop at once */
 	log_info("domain: dom%u '%s' %s (reason %u)\n", d->id, d->name,
 		 state == TESS_DOMSTATE_CRASHED ? "crashed" : "shut down", reason);
 }

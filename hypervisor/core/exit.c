@@ -9,6 +9,7 @@
 #include <tess/domain.h>
 #include <tess/hvm.h>
 #include <tess/hypercall.h>
+#include <tess/kick.h>
 #include <tess/log.h>
 #include <tess/msr.h>
 #include <tess/reboot.h>
@@ -101,6 +102,14 @@ static void exit_nothing(struct vcpu *v, const struct vm_exit *e)
 	(void)v, (void)e;
 }
 
+/* Dom0's NMI: a kick that arrived after its child had left, or dom0's own. */
+static void exit_dom0_nmi(struct vcpu *v, const struct vm_exit *e)
+{
+	(void)e;
+	if (!kick_taken() && !hvm->inject_nmi(v))
+		kick_defer_dom0_nmi(); /* an event is queued: next entry */
+}
+
 static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_CPUID] = exit_do_cpuid,
 	[EXIT_MSR_READ] = exit_do_msr_read,
@@ -110,12 +119,13 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_SHUTDOWN] = exit_shutdown,
 	[EXIT_INIT] = exit_init,
 	[EXIT_INTR] = exit_nothing,
+	[EXIT_NMI] = exit_dom0_nmi,
 	[EXIT_VIRT_INSN] = exit_do_virt_insn,
 };
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
 	"none", "cpuid", "msr-read", "msr-write", "hypercall", "npf", "shutdown",
-	"init", "intr", "hlt", "io", "intr-window", "virt-insn", "invalid-state", "unknown",
+	"init", "intr", "nmi", "hlt", "io", "intr-window", "virt-insn", "invalid-state", "unknown",
 };
 
 const char *exit_reason_name(enum exit_reason r)
@@ -128,6 +138,9 @@ void vcpu_run_loop(struct vcpu *v)
 	struct vm_exit e;
 
 	for (;;) {
+		/* An NMI a child's run took in dom0's name (child_run.c). */
+		if (kick_dom0_nmi_pending() && !hvm->inject_nmi(v))
+			kick_defer_dom0_nmi();
 		hvm->vcpu_run(v, &e);
 		v->exits[e.reason]++;
 		if (e.reason >= EXIT_REASON_MAX || !exit_handlers[e.reason])

@@ -34,17 +34,21 @@ static s64 console_write_locked(struct vcpu *v, struct domain *d, u64 gpa, u64 l
 {
 	struct console_ring *r = v->dom == dom0 ? &d->console.in : &d->console.out;
 	u8 piece[CONSOLE_PIECE];
+	u64 done = 0;
 
-	for (u64 done = 0; done < len; done += CONSOLE_PIECE) {
-		u64 n = MIN((u64)CONSOLE_PIECE, len - done);
+	while (done < len) {
+		u64 n = MIN((u64)CONSOLE_PIECE, len - done), put;
 
 		if (hc_copy_from(v, gpa + done, piece, n))
 			return -TESS_EFAULT;
 		spin_lock(&d->console.lock);
-		console_ring_put(r, piece, n, r == &d->console.out);
+		put = console_ring_put(r, piece, n, r == &d->console.out);
 		spin_unlock(&d->console.lock);
+		done += put;
+		if (put < n)
+			break; /* the child's input is full: dom0 sends the rest later */
 	}
-	return (s64)len;
+	return (s64)done;
 }
 
 static s64 console_read_locked(struct vcpu *v, struct domain *d, u64 gpa, u64 len)

@@ -1,4 +1,5 @@
 /* Domain management hypercalls (dom0 only; the table checks the caller). */
+#include <tess/child_ipi.h>
 #include <tess/domain.h>
 #include <tess/hypercall.h>
 #include <tess/lib.h>
@@ -55,8 +56,10 @@ static s64 domain_set_paused(u64 domid, bool pause)
 	d = child_find(domid);
 	if (!d)
 		rc = -TESS_ENOENT;
-	else if (pause && (d->state == TESS_DOMSTATE_RUNNING || d->state == TESS_DOMSTATE_CREATED))
+	else if (pause && (d->state == TESS_DOMSTATE_RUNNING || d->state == TESS_DOMSTATE_CREATED)) {
 		d->state = TESS_DOMSTATE_PAUSED;
+		child_kick_running(d); /* running vCPUs stop now, not at their next exit */
+	}
 	else if (!pause && d->state == TESS_DOMSTATE_PAUSED)
 		d->state = TESS_DOMSTATE_RUNNING;
 	else

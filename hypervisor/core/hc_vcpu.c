@@ -89,7 +89,9 @@ s64 hc_vcpu_set_state(struct vcpu *v, const u64 *a)
 		t->regs.gpr[GPR_RSI] = r.rsi;
 		fpu_init_state(&t->fpu);
 		vlapic_reset(&t->lapic, t->id);
-		t->halted = false;
+		t->hlt = false;
+		t->init_pending = t->sipi_pending = t->nmi_pending = 0;
+		t->state = VCPU_RUNNING;
 		hvm->vcpu_load_state(t, &s);
 		t->initialised = true;
 	}
@@ -97,7 +99,11 @@ s64 hc_vcpu_set_state(struct vcpu *v, const u64 *a)
 	return rc;
 }
 
-/* a0 = domid, a1 = vcpu, a2 = where the exit goes (struct tess_run_exit). */
+/*
+ * a0 = domid, a1 = vcpu, a2 = where the exit goes (struct tess_run_exit),
+ * a3 = the TSC deadline dom0 has a timer armed for (0: none). A vCPU with no
+ * state may run only while it waits for a SIPI (an AP not started yet).
+ */
 s64 hc_vcpu_run(struct vcpu *v, const u64 *a)
 {
 	struct tess_run_exit out;
@@ -110,14 +116,14 @@ s64 hc_vcpu_run(struct vcpu *v, const u64 *a)
 	t = child_vcpu(a[0], a[1]);
 	if (!t)
 		rc = -TESS_ENOENT;
-	else if (!t->initialised)
+	else if (!t->initialised && t->state != VCPU_WAIT_FOR_SIPI)
 		rc = -TESS_EINVAL;
 	else if (__atomic_exchange_n(&t->running, 1, __ATOMIC_ACQUIRE))
 		rc = -TESS_EBUSY; /* another dom0 thread runs it */
 	spin_unlock(&domains_lock);
 	if (rc)
 		return rc;
-	child_run(v, t, &out);
+	child_run(v, t, a[3], &out);
 	__atomic_store_n(&t->running, 0, __ATOMIC_RELEASE);
 	return hc_copy_to(v, a[2], &out, sizeof(out));
 }

@@ -4,6 +4,7 @@
  * hypervisor sees INIT/SIPI) and x2APIC ICR writes go through the same
  * start-up check as xAPIC ones (Intel SDM vol. 3 section 10.12.9).
  */
+#include <tess/child_ipi.h>
 #include <tess/domain.h>
 #include <tess/hvm.h>
 #include <tess/log.h>
@@ -18,25 +19,12 @@ const u32 msr_intercept_list[] = { MSR_APIC_BASE, MSR_X2APIC_ICR };
 const unsigned int msr_intercept_count = ARRAY_SIZE(msr_intercept_list);
 
 #define MSR_PAT 0x277
+/* AMD's interrupt pending message register (BKDG for family 0Fh, MSRC001_0055) */
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
 #define APIC_BASE_BSP (1ull << 8)
 #define APIC_BASE_EXTD (1ull << 10)
 #define APIC_BASE_EN (1ull << 11)
 #define APIC_BASE_DEFAULT 0xfee00000ull
-
-/* Hand a fixed IPI to the other vCPUs it names (they see it at their next entry). */
-static void msr_child_ipi(struct vcpu *v, const struct vlapic_ipi *ipi)
-{
-	struct domain *d = v->dom;
-
-	for (unsigned int i = 0; i < d->max_vcpus; i++) {
-		struct vcpu *t = d->vcpus[i];
-
-		if (!t || t == v)
-			continue;
-		if (ipi->all_but_self || t->lapic.id == ipi->dest)
-			vlapic_set_irr(&t->lapic, ipi->vector);
-	}
-}
 
 /*
  * A child's MSRs: its x2APIC (already enabled, as firmware leaves it for
@@ -59,6 +47,10 @@ static int msr_child(struct vcpu *v, u32 index, u64 *value, bool write)
 {
 	struct vlapic_ipi ipi;
 
+	if (index == MSR_K8_INT_PENDING_MSG && !write) {
+		*value = 0; /* no C1E: Linux reads it on family 0Fh parts with erratum 400 */
+		return 0;
+	}
 	if (index == MSR_PAT) {
 		if (!write)
 			*value = hvm->get_pat(v);
@@ -81,7 +73,7 @@ static int msr_child(struct vcpu *v, u32 index, u64 *value, bool write)
 	if (vlapic_msr_write(&v->lapic, index, *value, &ipi))
 		return -1;
 	if (ipi.valid)
-		msr_child_ipi(v, &ipi);
+		child_ipi_send(v, &ipi);
 	return 0;
 }
 

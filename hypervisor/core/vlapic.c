@@ -161,25 +161,66 @@ int vlapic_msr_read(const struct vlapic *l, u32 msr, u64 *value)
 	return 0;
 }
 
-/* A fixed IPI: deliver to self here, hand anything else to the caller. */
+#define ICR_DM_FIXED 0
+#define ICR_DM_LOWEST 1
+#define ICR_DM_NMI 4
+#define ICR_DM_INIT 5
+#define ICR_DM_SIPI 6
+#define ICR_LEVEL_ASSERT (1ull << 14)
+#define ICR_TRIGGER_LEVEL (1ull << 15)
+#define X2APIC_BROADCAST 0xffffffffu
+
+/* The model's delivery mode for an ICR value; -1 for those it drops (SMI). */
+static int vlapic_icr_mode(u64 v)
+{
+	switch (ICR_DELIVERY(v)) {
+	case ICR_DM_FIXED:
+	case ICR_DM_LOWEST: /* physical destinations only: the named CPU */
+		return VLAPIC_IPI_FIXED;
+	case ICR_DM_NMI:
+		return VLAPIC_IPI_NMI;
+	case ICR_DM_INIT:
+		/* INIT level de-assert only resynchronises arbitration IDs (10.6.1) */
+		if ((v & ICR_TRIGGER_LEVEL) && !(v & ICR_LEVEL_ASSERT))
+			return -1;
+		return VLAPIC_IPI_INIT;
+	case ICR_DM_SIPI:
+		return VLAPIC_IPI_SIPI;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * A write to the ICR. A fixed IPI to itself is delivered here; everything
+ * else goes to the caller in *ipi. Shorthands: 1 self, 2 all including
+ * self, 3 all excluding self; in x2APIC mode a destination of 0xffffffff
+ * is a broadcast (SDM vol. 3 10.12.9).
+ */
 static int vlapic_write_icr(struct vlapic *l, u64 v, struct vlapic_ipi *ipi)
 {
-	u32 shorthand = ICR_SHORTHAND(v);
-	u8 vector = v & 0xff;
+	u32 shorthand = ICR_SHORTHAND(v), dest = (u32)(v >> 32);
+	int mode = vlapic_icr_mode(v);
+	bool self, others;
 
 	if (v & ICR_RESERVED)
 		return -1;
 	l->icr = v;
-	if (ICR_DELIVERY(v) != 0)
-		return 0; /* only fixed IPIs are modelled; others are dropped */
-	if (shorthand == 1 || (shorthand == 0 && (u32)(v >> 32) == l->id) || shorthand == 2)
-		vlapic_set_irr(l, vector);
-	if (shorthand == 2 || shorthand == 3 || (shorthand == 0 && (u32)(v >> 32) != l->id)) {
-		ipi->valid = true;
-		ipi->all_but_self = shorthand != 0;
-		ipi->dest = (u32)(v >> 32);
-		ipi->vector = vector;
-	}
+	if (mode < 0)
+		return 0;
+	self = shorthand == 1 || shorthand == 2 ||
+	       (shorthand == 0 && (dest == l->id || dest == X2APIC_BROADCAST));
+	others = shorthand == 2 || shorthand == 3 || (shorthand == 0 && dest != l->id);
+	if (self && mode == VLAPIC_IPI_FIXED)
+		vlapic_set_irr(l, (u8)v);
+	if (!others && (!self || mode == VLAPIC_IPI_FIXED))
+		return 0;
+	ipi->valid = true;
+	ipi->mode = (u8)mode;
+	ipi->all_but_self = others && (shorthand != 0 || dest == X2APIC_BROADCAST);
+	ipi->include_self = self && mode != VLAPIC_IPI_FIXED;
+	ipi->dest = others ? dest : l->id;
+	ipi->vector = (u8)v;
 	return 0;
 }
 

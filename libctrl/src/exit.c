@@ -46,6 +46,8 @@ void tess_describe_exit(const struct tess_run_exit *e, char *buf, size_t size)
 	case TESS_EXIT_HALTED:      snprintf(buf, size, "halted"); break;
 	case TESS_EXIT_PAUSED:      snprintf(buf, size, "paused"); break;
 	case TESS_EXIT_INTERRUPTED: snprintf(buf, size, "interrupted"); break;
+	case TESS_EXIT_WAKE:        snprintf(buf, size, "wake"); break;   /* module-internal */
+	case TESS_EXIT_TIMER:       snprintf(buf, size, "timer"); break;  /* module-internal */
 	case TESS_EXIT_SHUTDOWN:    describe_shutdown(e->detail, buf, size); break;
 	case TESS_EXIT_CRASHED:     describe_crash(e, buf, size); break;
 	default: snprintf(buf, size, "unknown-exit:%u", e->reason); break;

@@ -8,8 +8,10 @@
  *                         (hypercalls take guest-physical addresses, and
  *                         dom0's guest-physical == machine addresses);
  *   TESS_IOCTL_RUN        the root scheduler's RUN loop for one child vCPU
- *                         (DESIGN D5): re-enter after interrupts, sleep
- *                         until the timer deadline of a halted vCPU.
+ *                         (DESIGN D5, tessera_run.c).
+ * After a hypercall that changes what a halted vCPU waits for (console
+ * input, pause, unpause, destroy), the threads sleeping for that domain's
+ * vCPUs are woken to look again.
  */
 #define pr_fmt(fmt) "tessera: " fmt
 
@@ -20,25 +22,17 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
-#include <linux/sched.h>
-#include <linux/sched/signal.h>
-#include <linux/hrtimer.h>
-#include <linux/ktime.h>
-#include <linux/math64.h>
 #include <linux/string.h>
 #include <asm/io.h>
 #include <asm/processor.h>
-#include <asm/msr.h>
-#include <asm/tsc.h>
 
 #include <public/tessera.h>
 #include <public/hypercall.h>
 #include <public/dom0_ioctl.h>
 
-/* Slack granted to the hrtimer when sleeping until a child's deadline. */
-#define TESS_SLEEP_SLACK_NS 50000ULL
+#include "tessera.h"
 
-static long tess_vmmcall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
+long tess_vmmcall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 {
 	register u64 r10 asm("r10") = a3;
 	u64 rax = nr;
@@ -62,6 +56,26 @@ static int tess_hypervisor_present(void)
 	sig[12] = '\0';
 	return memcmp(sig, TESS_CPUID_SIGNATURE, 12) == 0 &&
 	       eax >= TESS_CPUID_LEAF_BASE;
+}
+
+static void tess_after_hypercall(const struct tess_ioctl_hypercall *hc)
+{
+	if (hc->result < 0)
+		return;
+	switch (hc->nr) {
+	case TESS_HC_CONSOLE_WRITE:	/* input for COM1, on vCPU 0's 8259 */
+		if (hc->result > 0)
+			tess_wake_vcpus(hc->arg[0], 1);
+		break;
+	case TESS_HC_DOMAIN_PAUSE:
+	case TESS_HC_DOMAIN_UNPAUSE:
+	case TESS_HC_DOMAIN_DESTROY:
+		tess_wake_vcpus(hc->arg[0], ~0ull);
+		break;
+	case TESS_HC_DOMAIN_CREATE:
+		tess_wake_reset((u64)hc->result);
+		break;
+	}
 }
 
 static long tess_ioctl_hypercall(void __user *uarg)
@@ -95,6 +109,7 @@ static long tess_ioctl_hypercall(void __user *uarg)
 	}
 
 	hc.result = tess_vmmcall(hc.nr, hc.arg[0], hc.arg[1], hc.arg[2], hc.arg[3]);
+	tess_after_hypercall(&hc);
 
 	if (bounce && (hc.buf_dir & TESS_BUF_OUT) && hc.buf_len &&
 	    copy_to_user(u64_to_user_ptr(hc.buf), bounce, hc.buf_len)) {
@@ -106,89 +121,6 @@ static long tess_ioctl_hypercall(void __user *uarg)
 		ret = -EFAULT;
 out:
 	kfree(bounce);
-	return ret;
-}
-
-/*
- * Sleep until the TSC reaches deadline. Returns 0 when the deadline passed
- * (or was already past), -EINTR when a signal cut the sleep short.
- */
-static int tess_sleep_until_tsc(u64 deadline)
-{
-	u64 now = rdtsc_ordered();
-	ktime_t expires;
-	u64 ns;
-
-	if (deadline <= now)
-		return 0;
-	if (!tsc_khz) {
-		/* No TSC frequency: do not spin, but yield once. */
-		cond_resched();
-		return signal_pending(current) ? -EINTR : 0;
-	}
-	/* ns = cycles * 10^6 / kHz; split so the product cannot overflow. */
-	ns = mul_u64_u32_div(deadline - now, 1000000u, tsc_khz);
-	expires = ns_to_ktime(ns);
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (schedule_hrtimeout_range(&expires, TESS_SLEEP_SLACK_NS,
-				     HRTIMER_MODE_REL) == 0)
-		return 0;	/* timer expired */
-	/* Woken early: by a signal (or spuriously, then just re-run). */
-	return signal_pending(current) ? -EINTR : 0;
-}
-
-static long tess_ioctl_run(void __user *uarg)
-{
-	struct tess_ioctl_run __user *urun = uarg;
-	struct tess_ioctl_run run;
-	struct tess_run_exit *exit;
-	long ret;
-
-	if (copy_from_user(&run, urun, sizeof(run)))
-		return -EFAULT;
-	exit = kzalloc(sizeof(*exit), GFP_KERNEL);
-	if (!exit)
-		return -ENOMEM;
-
-	for (;;) {
-		long rc;
-
-		memset(exit, 0, sizeof(*exit));
-		rc = tess_vmmcall(TESS_HC_VCPU_RUN, run.domid, run.vcpu,
-				  virt_to_phys(exit), 0);
-		if (rc < 0) {
-			ret = rc;	/* hypercall errors are Linux errnos */
-			goto out;
-		}
-		switch (exit->reason) {
-		case TESS_EXIT_INTERRUPTED:
-			if (signal_pending(current)) {
-				ret = -EINTR;
-				goto copy_out;
-			}
-			cond_resched();
-			continue;
-		case TESS_EXIT_HALTED:
-			if (exit->deadline_tsc == 0)
-				break;	/* no timer: the child is idle for good */
-			if (tess_sleep_until_tsc(exit->deadline_tsc)) {
-				exit->reason = TESS_EXIT_INTERRUPTED;
-				ret = -EINTR;
-				goto copy_out;
-			}
-			continue;
-		default:
-			break;
-		}
-		ret = 0;
-		goto copy_out;
-	}
-
-copy_out:
-	if (copy_to_user(&urun->exit, exit, sizeof(*exit)))
-		ret = -EFAULT;
-out:
-	kfree(exit);
 	return ret;
 }
 
@@ -249,6 +181,7 @@ static int __init tess_init(void)
 	if (((unsigned long)version >> 16) != TESS_INTERFACE_VERSION_MAJOR)
 		pr_warn("interface major version differs from the module's\n");
 
+	tess_run_init();
 	err = misc_register(&tess_misc);
 	if (err) {
 		pr_err("cannot register /dev/tessera: %d\n", err);

@@ -139,8 +139,34 @@ static void icr_self_and_others(void)
 	CHECK(ipi.valid && ipi.all_but_self && ipi.vector == 0x53);
 	CHECK_EQ(rd(&l, IRR0 + 2) & (1u << 19), 0);
 	wr(&l, ICR, (2u << 18) | 0x54);         /* all including self */
-	CHECK(ipi.valid && ipi.all_but_self);
+	CHECK(ipi.valid && ipi.all_but_self && !ipi.include_self);
 	CHECK_EQ(rd(&l, IRR0 + 2) & (1u << 20), 1u << 20);
+	wr(&l, ICR, (0xffffffffull << 32) | 0x55); /* x2APIC broadcast: everyone */
+	CHECK(ipi.valid && ipi.all_but_self && ipi.mode == VLAPIC_IPI_FIXED);
+	CHECK_EQ(rd(&l, IRR0 + 2) & (1u << 21), 1u << 21);
+}
+
+/* INIT, SIPI and NMI go to the caller (even to itself); SMI is dropped. */
+static void icr_other_modes(void)
+{
+	struct vlapic l;
+
+	enabled(&l, 2);
+	wr(&l, ICR, (1ull << 32) | (5u << 8) | (1u << 14) | (1u << 15)); /* INIT assert */
+	CHECK(ipi.valid && ipi.mode == VLAPIC_IPI_INIT && ipi.dest == 1 && !ipi.all_but_self &&
+	      !ipi.include_self);
+	wr(&l, ICR, (1ull << 32) | (5u << 8) | (1u << 15));  /* INIT de-assert: nothing */
+	CHECK(!ipi.valid);
+	wr(&l, ICR, (1ull << 32) | (6u << 8) | 0x9a);        /* SIPI, page 0x9a */
+	CHECK(ipi.valid && ipi.mode == VLAPIC_IPI_SIPI && ipi.vector == 0x9a && ipi.dest == 1);
+	wr(&l, ICR, (1u << 18) | (4u << 8));                 /* NMI to self */
+	CHECK(ipi.valid && ipi.mode == VLAPIC_IPI_NMI && ipi.include_self && !ipi.all_but_self &&
+	      ipi.dest == 2);
+	wr(&l, ICR, (3u << 18) | (4u << 8));                 /* NMI to all others */
+	CHECK(ipi.valid && ipi.mode == VLAPIC_IPI_NMI && ipi.all_but_self && !ipi.include_self);
+	wr(&l, ICR, (1ull << 32) | (2u << 8));               /* SMI: dropped */
+	CHECK(!ipi.valid);
+	CHECK_EQ(vlapic_pending(&l), -1);                    /* none became a fixed vector */
 }
 
 static void deadline_timer(void)
@@ -184,6 +210,7 @@ static const struct tu_case cases[] = {
 	TU_CASE(priority_and_eoi),
 	TU_CASE(illegal_vector_sets_esr),
 	TU_CASE(icr_self_and_others),
+	TU_CASE(icr_other_modes),
 	TU_CASE(deadline_timer),
 	TU_CASE(deadline_timer_masked_or_other_mode),
 };

@@ -53,9 +53,13 @@ EXC_ERR 29
 EXC_ERR 30
 EXC_NOERR 31
 
-	/* An NMI only wakes a parked CPU from HLT; the waker left a request. */
+	/*
+	 * An NMI wakes a parked CPU from HLT, or is a kick taken on purpose
+	 * (kick.c); either way its sender left a request. Count it.
+	 */
 	.align 16
 exc_2:
+	lock incq host_nmi_count(%rip)
 	iretq
 
 exc_common:

@@ -47,10 +47,15 @@ struct tess_ioctl_hypercall {
 /*
  * TESS_IOCTL_RUN: run vCPU vcpu of domain domid from the calling thread
  * (the root scheduler: the vCPU runs only inside this call). The module
- * re-enters the guest after TESS_EXIT_INTERRUPTED, and after
- * TESS_EXIT_HALTED with a deadline it sleeps until that TSC deadline and
- * re-enters. It returns 0 with exit filled in for every other exit (halted
- * with no deadline, shutdown, crashed, paused), -1/EINTR with exit.reason =
+ * handles these exits itself and runs the vCPU again: TESS_EXIT_INTERRUPTED
+ * (dom0 takes the interrupt first), TESS_EXIT_TIMER (it arms a timer for
+ * the child's deadline, whose interrupt ends the child's run in time),
+ * TESS_EXIT_WAKE (it wakes the threads of the vCPUs named), and
+ * TESS_EXIT_HALTED (it sleeps until the deadline, if any, or until
+ * another vCPU, console input, a pause or a destroy wakes it). A vCPU
+ * other than 0 that has no state yet waits like a halted one, for the
+ * INIT and SIPI its BSP sends. It returns 0 with exit filled in for the
+ * other exits (shutdown, crashed, paused), -1/EINTR with exit.reason =
  * TESS_EXIT_INTERRUPTED when a signal is pending, and -1/errno for a
  * hypercall error (e.g. ENOENT, EBUSY).
  */

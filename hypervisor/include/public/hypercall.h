@@ -41,6 +41,7 @@ typedef int64_t tess_s64;
 #define TESS_DOMID_SELF 0x7ff0u   /* "the calling domain" where a domid is taken */
 #define TESS_DOMID_DOM0 0u
 #define TESS_MAX_VCPUS 64
+#define TESS_MAX_DOMAINS 64       /* domain ids are 0 .. TESS_MAX_DOMAINS - 1 */
 #define TESS_MEM_ALIGN (2u << 20) /* child memory comes in 2 MiB chunks */
 
 /* Call numbers. "dom0" calls answer -TESS_EPERM to any other caller. */
@@ -55,7 +56,8 @@ typedef int64_t tess_s64;
 #define TESS_HC_DOMAIN_LIST      8  /* dom0: a0 = GPA of tess_u32[] (out), a1 = max entries -> count */
 #define TESS_HC_MEMORY_COPY_IN   9  /* dom0: a0 = domid, a1 = dest GPA in domid, a2 = source GPA, a3 = len */
 #define TESS_HC_VCPU_SET_STATE  10  /* dom0: a0 = GPA of struct tess_vcpu_state (in) */
-#define TESS_HC_VCPU_RUN        11  /* dom0: a0 = domid, a1 = vcpu, a2 = GPA of struct tess_run_exit (out) */
+#define TESS_HC_VCPU_RUN        11  /* dom0: a0 = domid, a1 = vcpu, a2 = GPA of struct tess_run_exit (out),
+                                     *       a3 = TSC deadline dom0 has a timer armed for (0: none) */
 #define TESS_HC_CONSOLE_WRITE   12  /* any:  a0 = domid, a1 = GPA (in), a2 = len -> bytes */
 #define TESS_HC_CONSOLE_READ    13  /* any:  a0 = domid, a1 = GPA (out), a2 = len -> bytes */
 #define TESS_HC_DOMAIN_STATS    14  /* dom0: a0 = domid, a1 = GPA of struct tess_exit_stats (out) */
@@ -154,13 +156,16 @@ struct tess_vcpu_state {
 #define TESS_EXIT_SHUTDOWN    3u  /* detail = TESS_SHUTDOWN_* */
 #define TESS_EXIT_CRASHED     4u  /* detail = TESS_CRASH_*, gpa for BAD_GPA */
 #define TESS_EXIT_PAUSED      5u  /* the domain was paused */
+#define TESS_EXIT_WAKE        6u  /* wake_vcpus (halted, waiting in dom0) have events; run again */
+#define TESS_EXIT_TIMER       7u  /* deadline_tsc is earlier than a3's timer: arm it, run again */
 struct tess_run_exit {
 	tess_u32 reason;           /* TESS_EXIT_* */
 	tess_u32 detail;
-	tess_u64 deadline_tsc;
+	tess_u64 deadline_tsc;     /* the vCPU's next timer deadline (0: none) */
 	tess_u64 rip;
 	tess_u64 gpa;
 	tess_u64 vendor_code;      /* the raw exit code, for diagnostics */
+	tess_u64 wake_vcpus;       /* TESS_EXIT_WAKE: bit n = vCPU n of this domain */
 };
 
 /* TESS_HC_DOMAIN_STATS: exits by reason since the domain was created */
@@ -181,7 +186,7 @@ _Static_assert(sizeof(struct tess_physinfo) == 56, "tess_physinfo layout");
 _Static_assert(sizeof(struct tess_domain_create) == 104, "tess_domain_create layout");
 _Static_assert(sizeof(struct tess_domain_info) == 112, "tess_domain_info layout");
 _Static_assert(sizeof(struct tess_vcpu_state) == 64, "tess_vcpu_state layout");
-_Static_assert(sizeof(struct tess_run_exit) == 40, "tess_run_exit layout");
+_Static_assert(sizeof(struct tess_run_exit) == 48, "tess_run_exit layout");
 _Static_assert(sizeof(struct tess_exit_stats) == 64, "tess_exit_stats layout");
 
 #endif /* TESSERA_PUBLIC_HYPERCALL_H */

@@ -9,6 +9,7 @@
  * Run child vCPU v on this CPU in place of dom0's vCPU host until an exit
  * that dom0 must see (halt, physical interrupt, shutdown, crash, pause).
  */
-void child_run(struct vcpu *host, struct vcpu *v, struct tess_run_exit *out);
+/* armed_tsc: the deadline dom0 has a timer for (0: none); see TESS_EXIT_TIMER. */
+void child_run(struct vcpu *host, struct vcpu *v, u64 armed_tsc, struct tess_run_exit *out);
 
 #endif

@@ -23,7 +23,11 @@ struct console {
 	struct console_ring in;   /* dom0 -> guest */
 };
 
-void console_ring_put(struct console_ring *r, const u8 *data, u64 len, bool drop_oldest);
+/*
+ * Append len bytes; returns how many were stored. When full, drop_oldest
+ * makes room (output: the newest text matters), else it stops (input).
+ */
+u64 console_ring_put(struct console_ring *r, const u8 *data, u64 len, bool drop_oldest);
 u64 console_ring_get(struct console_ring *r, u8 *data, u64 len);
 
 #endif

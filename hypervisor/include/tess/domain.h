@@ -15,7 +15,7 @@
 struct percpu;
 
 #define DOMAIN_MAX_VCPUS TESS_MAX_VCPUS
-#define DOMAIN_MAX 64          /* slots, dom0 included */
+#define DOMAIN_MAX TESS_MAX_DOMAINS /* slots, dom0 included */
 #define CHUNK_SIZE MB(2)
 
 struct domain {

@@ -17,6 +17,7 @@ enum exit_reason {
 	EXIT_SHUTDOWN,      /* triple fault */
 	EXIT_INIT,
 	EXIT_INTR,          /* physical interrupt */
+	EXIT_NMI,           /* physical NMI, already taken by the host (kick.c) */
 	EXIT_HLT,
 	EXIT_IO,            /* IN/OUT; the next RIP comes with it (APM 15.10.2) */
 	EXIT_INTR_WINDOW,   /* the guest can take the interrupt we hold for it */

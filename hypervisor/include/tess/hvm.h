@@ -34,6 +34,8 @@ struct hvm_ops {
 	/* Can an external interrupt be injected now (IF=1, no shadow, no event queued)? */
 	bool (*intr_allowed)(struct vcpu *v);
 	void (*inject_intr)(struct vcpu *v, u8 vector);
+	/* Queue an NMI; false if another event is queued for this entry. */
+	bool (*inject_nmi)(struct vcpu *v);
 	/* Ask for an exit (EXIT_INTR_WINDOW) as soon as the guest can take one. */
 	void (*intr_window)(struct vcpu *v, bool on);
 	/* The guest's IA32_PAT (with nested paging it lives in the vendor state). */

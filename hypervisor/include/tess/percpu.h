@@ -28,6 +28,8 @@ struct percpu {
 	struct vcpu *vcpu;         /* vCPU this CPU runs */
 	volatile u32 park_request; /* written by another CPU, then an NMI */
 	volatile u32 park_ack;
+	volatile u32 kick_request;  /* kick.c: set by another CPU, then an NMI */
+	volatile u32 dom0_nmi;      /* kick.c: an NMI of dom0's to give it back */
 	u32 canary;
 };
 

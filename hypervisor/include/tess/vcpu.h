@@ -64,8 +64,15 @@ struct vcpu {
 	enum vcpu_state state;
 	bool passthrough;       /* dom0's: shares the machine's devices */
 	bool initialised;       /* has a register state (SET_STATE done) */
-	bool halted;            /* stopped at HLT; runs again at its deadline */
+	bool hlt;               /* executed HLT and not woken yet */
+	volatile bool halted;   /* its dom0 thread sleeps (HLT or waiting for SIPI) */
 	volatile u32 running;   /* inside a RUN call on some CPU */
+	/* Events from other vCPUs, taken before its next entry (child_ipi.c). */
+	volatile u32 init_pending, sipi_pending, nmi_pending;
+	volatile u8 sipi_vector;
+	/* During one RUN: halted vCPUs to wake, and the deadline dom0 has a timer for. */
+	u64 wake_vcpus;
+	u64 armed_tsc;
 	struct vlapic lapic;    /* children: the emulated x2APIC */
 	u64 exits[EXIT_REASON_MAX];
 	u64 last_npf_gpa, last_npf_rip; /* to catch a fault that repeats forever */

@@ -3,7 +3,7 @@
  * 0x800-0x8ff (Intel SDM vol. 3 chapter 10, 10.12 for x2APIC). Pure
  * logic: time comes in as a TSC value, so it is host-testable.
  * Supported: ID, version, TPR/PPR, EOI, LDR, SVR, ISR/TMR/IRR, ESR, ICR
- * (fixed IPIs), the LVT entries, SELF IPI, and the TSC-deadline timer.
+ * (fixed, lowest-priority as fixed, NMI, INIT and SIPI), the LVT entries, SELF IPI, and the TSC-deadline timer.
  * The one-shot and periodic timer modes keep their registers but never
  * fire yet.
  */
@@ -35,12 +35,21 @@ struct vlapic {
 	u64 tsc_deadline;
 };
 
-/* A fixed IPI the vLAPIC cannot deliver itself (to another vCPU). */
+/* ICR delivery modes the model acts on (SDM vol. 3 10.6.1). */
+enum vlapic_ipi_mode { VLAPIC_IPI_FIXED, VLAPIC_IPI_NMI, VLAPIC_IPI_INIT, VLAPIC_IPI_SIPI };
+
+/*
+ * An IPI the vLAPIC cannot deliver itself: to other vCPUs (all_but_self, or
+ * the x2APIC id dest, 0xffffffff meaning all of them), or an NMI, INIT or
+ * SIPI to anyone, itself included (include_self).
+ */
 struct vlapic_ipi {
 	bool valid;
 	bool all_but_self;
+	bool include_self;
+	u8 mode;     /* enum vlapic_ipi_mode */
 	u32 dest;
-	u8 vector;
+	u8 vector;   /* fixed: the vector; SIPI: the start page */
 };
 
 void vlapic_reset(struct vlapic *l, u32 id);

@@ -4,6 +4,6 @@
 insmod /lib/modules/tessera.ko
 n=0
 while [ ! -c /dev/tessera ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
-tess-boot --timeout 300 --cmdline "tessera.scenario=hello" /guest/linux/vmlinuz /guest/linux/initrd.img
+tess-boot --timeout 300 --vcpus 2 --mark TESSERA-GUEST --cmdline "tessera.scenario=hello" /guest/linux/vmlinuz /guest/linux/initrd.img </dev/null
 echo "rc=$?"
 tess-dmesg | tail -n 30

@@ -10,6 +10,7 @@
 #include <tess/mm.h>
 #include <tess/msr.h>
 #include <tess/fpu.h>
+#include <tess/kick.h>
 #include <tess/percpu.h>
 #include <tess/x86.h>
 
@@ -147,10 +148,13 @@ static void svm_vcpu_intercepts(struct vmcb *vmcb, bool passthrough)
 				    SVM_INTERCEPT_SKINIT;
 	if (passthrough) {
 		/*
-		 * Dom0 is a passthrough partition: physical interrupts and NMIs go
-		 * straight to it (no INTR/NMI intercept, V_INTR_MASKING clear), and
-		 * it owns all I/O ports. VMRUN must be intercepted (APM 15.5.1).
+		 * Dom0 is a passthrough partition: physical interrupts go straight
+		 * to it (no INTR intercept, V_INTR_MASKING clear), and it owns all
+		 * I/O ports. NMIs exit, because a kick (DESIGN D6) can reach a CPU
+		 * that is back in dom0; dom0 gets every other NMI re-injected.
+		 * VMRUN must be intercepted (APM 15.5.1).
 		 */
+		vmcb->ctl.intercept_misc1 |= SVM_INTERCEPT_NMI;
 		vmcb->ctl.iopm_base_pa = svm_iopm_pa;
 		vmcb->ctl.msrpm_base_pa = svm_msrpm_pa;
 		vmcb->ctl.asid = SVM_DOM0_ASID;
@@ -247,6 +251,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		/* An event cut short by the exit is delivered again (APM 15.7.2). */
 		vmcb->ctl.eventinj = (vmcb->ctl.exitintinfo & SVM_EVENTINJ_VALID)
 					     ? vmcb->ctl.exitintinfo : 0;
+		if (vmcb->ctl.exitcode == SVM_EXIT_NMI)
+			kick_take_nmi(); /* still pending with GIF clear: take it here */
 		svm_translate_exit(v, vmcb, exit);
 	} while (exit->reason == EXIT_NONE);
 }
@@ -279,6 +285,17 @@ static bool svm_intr_allowed(struct vcpu *v)
 static void svm_inject_intr(struct vcpu *v, u8 vector)
 {
 	vmcb_of(v)->ctl.eventinj = vector | SVM_EVENTINJ_VALID;
+}
+
+/* NMI through EVENTINJ, type 2, vector 2 (APM 15.20). */
+static bool svm_inject_nmi(struct vcpu *v)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	if (vmcb->ctl.eventinj & SVM_EVENTINJ_VALID)
+		return false;
+	vmcb->ctl.eventinj = SVM_NMI_VECTOR | SVM_EVENTINJ_TYPE_NMI | SVM_EVENTINJ_VALID;
+	return true;
 }
 
 /*
@@ -363,6 +380,7 @@ const struct hvm_ops svm_ops = {
 	.flush_tlb = svm_flush_tlb,
 	.intr_allowed = svm_intr_allowed,
 	.inject_intr = svm_inject_intr,
+	.inject_nmi = svm_inject_nmi,
 	.intr_window = svm_intr_window,
 	.get_pat = svm_get_pat,
 	.set_pat = svm_set_pat,

@@ -101,8 +101,10 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
 		exit->reason = EXIT_INIT;
 		break;
 	case SVM_EXIT_INTR:
-	case SVM_EXIT_NMI: /* held pending; dom0 takes it when it runs again */
 		exit->reason = EXIT_INTR;
+		break;
+	case SVM_EXIT_NMI:
+		exit->reason = EXIT_NMI;
 		break;
 	case SVM_EXIT_VINTR:
 		exit->reason = EXIT_INTR_WINDOW;

@@ -146,6 +146,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INT_SHADOW 1u
 #define SVM_NP_ENABLE 1
 #define SVM_EVENTINJ_VALID (1ull << 31)
+#define SVM_EVENTINJ_TYPE_NMI (2ull << 8)
+#define SVM_NMI_VECTOR 2ull
 #define SVM_EVENTINJ_TYPE_EXCEPTION (3ull << 8)
 #define SVM_EVENTINJ_ERROR_VALID (1ull << 11)
 /* NPF EXITINFO1 (APM vol. 2 section 15.25.6) */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* tess-boot internals: options, the vCPU threads, the console pump. */
+#ifndef TESS_BOOT_H
+#define TESS_BOOT_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tessctrl.h"
+
+#define KICK_SIGNAL SIGUSR1
+
+struct opts {
+	uint64_t mem_bytes;
+	uint32_t vcpus;
+	const char *name, *cmdline, *kernel, *initrd;
+	const char *log_path;    /* console log; NULL: none */
+	const char *mark;        /* report time and exits when the console shows it */
+	double timeout;          /* seconds, 0: none */
+};
+
+/* One thread per vCPU, each inside TESS_IOCTL_RUN (the root scheduler). */
+struct vcpu_thread {
+	struct boot *b;
+	uint32_t vcpu;
+	pthread_t tid;
+	int started;
+	int err;                 /* RUN's error, 0 if it ended with an exit */
+	struct tess_run_exit ex;
+	atomic_int done;
+};
+
+struct boot {
+	tess_handle *h;
+	uint32_t domid;
+	const struct opts *o;
+	atomic_int stop;         /* timeout or signal: threads give up */
+	struct vcpu_thread *threads;
+};
+
+/* vcpus.c */
+int vcpus_start(struct boot *b);
+int vcpus_all_done(const struct boot *b);
+void vcpus_kick(struct boot *b);
+/* Join them; the exit that ended the child ("exit=" text); 0 if poweroff/reboot. */
+int vcpus_join(struct boot *b, const char *why, char *exit_str, size_t size);
+
+/* console.c */
+struct console_pump;
+struct console_pump *console_open(struct boot *b, int *err);
+/* Copy output to stdout and the log, input from stdin; wait up to ms. */
+void console_pump(struct console_pump *c, int ms);
+void console_close(struct console_pump *c);
+void print_stats(struct boot *b, const char *what);
+
+#endif
