@@ -119,10 +119,18 @@ BOOTS = [
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),
              ("absent", "no-dom0-panic", r"Kernel panic"),
          ]),
+    # Debian's kernel as a child (scenarios/linux.sh): a shell on 1 and on 2
+    # vCPUs answering typed commands, poweroff, reboot, a panic reported as
+    # a crash while another child runs, and three children at once.
     dict(name="linux", smp=2, mem=2048, hv=HV_DEFAULT, scenario="linux",
-         timeout=900,
+         timeout=1200,
          checks=[
+             banner(2, 1024),
+             ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-panic", "linux-three"]),
              ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
+             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
+             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
+             ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
          ]),
 ]
 

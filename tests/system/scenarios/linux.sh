@@ -1,9 +1,239 @@
 #!/bin/sh
-# Scenario "linux": Debian's kernel as a child domain (issue 4), work in progress.
+# Scenario "linux": Debian's own kernel as a child domain (issue 4), driven
+# through tess-boot the way a user would: its console is typed into
+# through a FIFO on tess-boot's stdin and read from tess-boot's stdout.
+#   linux-1vcpu    1 vCPU: shell, cpus=1 memory_mib=256, a typed command
+#                  answered, the console log kept, `poweroff` -> poweroff
+#   linux-2vcpu    2 vCPUs: cpus=2, both CPUs online and used, `reboot`
+#                  -> reboot
+#   linux-panic    a child that panics (sysrq c) ends as crashed:guest
+#                  while another child keeps running and answering
+#   linux-three    three children at once all power off; the pool is back
+#                  to its baseline after the last one is destroyed
+# Every wait is bounded; a failure prints the child's output tail.
 . /lib/tessera-lib.sh
-insmod /lib/modules/tessera.ko
+
+failed=0
+pass() { test_pass "$1"; }
+fail() { test_fail "$1" "$2"; failed=1; }
+
+KERNEL=/guest/linux/vmlinuz
+INITRD=/guest/linux/initrd.img
+BOOT_WAIT=240       # seconds for a child to reach its shell under TCG
+REPLY_WAIT=60
+END_WAIT=120
+
+# wait_for FILE REGEX SECONDS: 0 as soon as FILE has a line matching REGEX.
+wait_for() {
+    n=0
+    while [ $n -lt "$3" ]; do
+        grep -q -e "$2" "$1" 2>/dev/null && return 0
+        sleep 1
+        n=$((n + 1))
+    done
+    grep -q -e "$2" "$1" 2>/dev/null
+}
+
+# wait_pid PID SECONDS: 0 when PID has ended (its status is then in $wait_rc).
+wait_pid() {
+    n=0
+    while kill -0 "$1" 2>/dev/null; do
+        if [ $n -ge "$2" ]; then
+            return 1
+        fi
+        sleep 1
+        n=$((n + 1))
+    done
+    wait "$1"
+    wait_rc=$?
+    return 0
+}
+
+# start NAME VCPUS [CMDLINE]: tess-boot in the background, its stdin a FIFO
+# we type into (hold keeps it open between lines), its output a file.
+start() {
+    rm -f "/tmp/$1.in" "/tmp/$1.out"
+    mkfifo "/tmp/$1.in"
+    tess-boot --name "$1" --vcpus "$2" --timeout 900 --cmdline "${3:-}" \
+        "$KERNEL" "$INITRD" <"/tmp/$1.in" >"/tmp/$1.out" 2>&1 &
+    eval "pid_$1=$!"
+}
+
+# type_into NAME TEXT: one line typed on the child's console.
+type_into() {
+    printf '%s\n' "$2" >>"/tmp/$1.in"
+}
+
+show_tail() {
+    echo "--- last lines of $1's console (tess-boot output):"
+    tail -n 25 "/tmp/$1.out"
+}
+
+# finish NAME EXIT: wait for tess-boot NAME, check its exit=; 0 if right.
+finish() {
+    eval "p=\$pid_$1"
+    if ! wait_pid "$p" "$END_WAIT"; then
+        kill -INT "$p" 2>/dev/null
+        wait_pid "$p" 30
+        why="tess-boot did not end within ${END_WAIT}s"
+        return 1
+    fi
+    if ! grep -q "^TESS-BOOT: $1 exit=$2\$" "/tmp/$1.out"; then
+        why="$(grep "^TESS-BOOT: $1 exit=" "/tmp/$1.out" || echo 'no exit line'), expected exit=$2"
+        return 1
+    fi
+    if ! grep -q "^TESS-BOOT: $1 destroyed domain" "/tmp/$1.out"; then
+        why="domain not destroyed"
+        return 1
+    fi
+    return 0
+}
+
+if ! insmod /lib/modules/tessera.ko 2>/tmp/insmod.err; then
+    fail linux-setup "insmod tessera.ko: $(cat /tmp/insmod.err)"
+    exit 1
+fi
 n=0
 while [ ! -c /dev/tessera ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
-tess-boot --timeout 300 --vcpus 2 --mark TESSERA-GUEST --cmdline "tessera.scenario=hello" /guest/linux/vmlinuz /guest/linux/initrd.img </dev/null
-echo "rc=$?"
-tess-dmesg | tail -n 30
+for f in "$KERNEL" "$INITRD" /bin/tess-boot; do
+    if [ ! -e "$f" ]; then
+        fail linux-setup "$f missing from the initramfs"
+        exit 1
+    fi
+done
+
+# A holder keeps each FIFO open for writing, so the child's stdin does not
+# see EOF between two typed lines (opened in the order the readers start).
+hold() { sleep 100000 >"/tmp/$1.in" & eval "hold_$1=$!"; }
+unhold() { eval "kill \$hold_$1" 2>/dev/null; }
+
+# --- linux-1vcpu -------------------------------------------------------------
+start l1 1
+hold l1
+if ! wait_for /tmp/l1.out 'TESSERA-GUEST: shell' "$BOOT_WAIT"; then
+    show_tail l1
+    fail linux-1vcpu "no shell within ${BOOT_WAIT}s"
+elif ! grep -q 'TESSERA-GUEST: cpus=1 memory_mib=256' /tmp/l1.out; then
+    show_tail l1
+    fail linux-1vcpu "banner: $(grep -o 'TESSERA-GUEST: cpus=[^ ]* memory_mib=[0-9]*' /tmp/l1.out)"
+else
+    sleep 2   # the shell's prompt
+    type_into l1 'echo $((6*7))-typed-into-l1'
+    if ! wait_for /tmp/l1.out '^42-typed-into-l1' "$REPLY_WAIT"; then
+        show_tail l1
+        fail linux-1vcpu "no answer to a command typed on the console"
+    elif ! grep -q 'TESSERA-GUEST: cpus=1' /var/log/tessera/l1.log 2>/dev/null; then
+        fail linux-1vcpu "console log /var/log/tessera/l1.log lacks the guest's banner"
+    else
+        type_into l1 'poweroff'
+        if finish l1 poweroff; then
+            if grep -q '^TESS-BOOT: pool back to baseline' /tmp/l1.out; then
+                pass linux-1vcpu
+            else
+                fail linux-1vcpu "$(grep '^TESS-BOOT: pool' /tmp/l1.out)"
+            fi
+        else
+            show_tail l1
+            fail linux-1vcpu "after poweroff: $why"
+        fi
+    fi
+fi
+unhold l1
+kill -INT "$pid_l1" 2>/dev/null
+baseline=$(sed -n 's/^TESS-BOOT: pool back to baseline (\([0-9]*\) pages)$/\1/p' /tmp/l1.out)
+
+# --- linux-2vcpu -------------------------------------------------------------
+start l2 2
+hold l2
+if ! wait_for /tmp/l2.out 'TESSERA-GUEST: shell' "$BOOT_WAIT"; then
+    show_tail l2
+    fail linux-2vcpu "no shell within ${BOOT_WAIT}s"
+elif ! grep -q 'TESSERA-GUEST: cpus=2 memory_mib=256' /tmp/l2.out; then
+    show_tail l2
+    fail linux-2vcpu "banner: $(grep -o 'TESSERA-GUEST: cpus=[^ ]* memory_mib=[0-9]*' /tmp/l2.out)"
+else
+    sleep 2
+    # Both CPUs take interrupts (IPIs and timers reach vCPU 1).
+    type_into l2 'echo online=$(cat /sys/devices/system/cpu/online) cpu1-irqs=$(awk '"'"'/LOC:/ {print ($3 > 0)}'"'"' /proc/interrupts)'
+    if ! wait_for /tmp/l2.out '^online=0-1 cpu1-irqs=1' "$REPLY_WAIT"; then
+        show_tail l2
+        fail linux-2vcpu "vCPU 1 not online or without local timer interrupts"
+    else
+        type_into l2 'reboot'
+        if finish l2 reboot; then
+            pass linux-2vcpu
+        else
+            show_tail l2
+            fail linux-2vcpu "after reboot: $why"
+        fi
+    fi
+fi
+unhold l2
+kill -INT "$pid_l2" 2>/dev/null
+
+# --- linux-panic ---------------------------------------------------------------
+start calm 1
+hold calm
+start crash 1
+hold crash
+if ! wait_for /tmp/calm.out 'TESSERA-GUEST: shell' "$BOOT_WAIT" ||
+   ! wait_for /tmp/crash.out 'TESSERA-GUEST: shell' "$BOOT_WAIT"; then
+    show_tail calm
+    show_tail crash
+    fail linux-panic "the two children did not both reach their shells"
+else
+    sleep 2
+    type_into crash 'echo c > /proc/sysrq-trigger'
+    if ! finish crash 'crashed:guest'; then
+        show_tail crash
+        fail linux-panic "the panicking child: $why"
+    else
+        type_into calm 'echo still-$((40+2))-alive'
+        if ! wait_for /tmp/calm.out '^still-42-alive' "$REPLY_WAIT"; then
+            show_tail calm
+            fail linux-panic "the other child stopped answering after the crash"
+        else
+            type_into calm 'poweroff'
+            if finish calm poweroff; then
+                pass linux-panic
+            else
+                show_tail calm
+                fail linux-panic "the other child: $why"
+            fi
+        fi
+    fi
+fi
+unhold calm
+unhold crash
+kill -INT "$pid_calm" "$pid_crash" 2>/dev/null
+
+# --- linux-three -----------------------------------------------------------------
+# Three children at once, each running the guest's hello scenario and
+# powering off. The last one destroyed leaves the pool as it was.
+for c in t1 t2 t3; do
+    tess-boot --name "$c" --timeout 900 --cmdline tessera.scenario=hello \
+        "$KERNEL" "$INITRD" </dev/null >"/tmp/$c.out" 2>&1 &
+    eval "pid_$c=$!"
+done
+ok=1
+for c in t1 t2 t3; do
+    if ! finish "$c" poweroff || ! grep -q 'TESSERA-GUEST-TEST PASS hello' "/tmp/$c.out"; then
+        show_tail "$c"
+        fail linux-three "$c: ${why:-no hello PASS line}"
+        ok=0
+        break
+    fi
+done
+if [ $ok = 1 ]; then
+    # Each tess-boot reports the free pages after its destroy; the largest
+    # is the count once all three are gone.
+    last=$(sed -n 's/^TESS-BOOT: pool \(has\|back to baseline (\)\([0-9]*\).*/\2/p' \
+        /tmp/t1.out /tmp/t2.out /tmp/t3.out | sort -n | tail -n 1)
+    if [ -z "$baseline" ] || [ "$last" != "$baseline" ]; then
+        fail linux-three "free pages after all three: '$last', baseline '$baseline'"
+    else
+        pass linux-three
+    fi
+fi
+
+exit $failed
