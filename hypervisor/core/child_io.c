@@ -24,12 +24,18 @@
 /*
  * The ACPI fixed hardware the child's FADT names (ACPI 6.5 4.8.3): the PM1a
  * event block (status and enable, 2 bytes each) and the PM1a control block.
- * No event ever happens, so both event registers read 0 and ignore writes.
- * PM1_CNT reads SCI_EN (ACPI mode is always on); SLP_TYP is bits 10-12 and
- * SLP_EN bit 13, and SLP_TYP 5 is the DSDT's _S5.
+ * No event ever happens, so PM1_STS reads 0 and ignores writes. PM1_EN
+ * keeps the enable bits the guest sets (so that ACPICA, which reads an
+ * enable bit back after setting it, finds the global lock and RTC events
+ * enabled) but nothing ever raises them. PM1_CNT reads SCI_EN (ACPI mode
+ * is always on); SLP_TYP is bits 10-12 and SLP_EN bit 13, and SLP_TYP 5 is
+ * the DSDT's _S5.
  */
 #define ACPI_PM1A_EVT 0x600
+#define ACPI_PM1A_EN 0x602
 #define ACPI_PM1A_EVT_LEN 4
+/* TMR_EN, GBL_EN, PWRBTN_EN, SLPBTN_EN, RTC_EN, PCIEXP_WAKE_DIS */
+#define ACPI_PM1_EN_BITS 0x4721
 #define ACPI_PM1A_CNT 0x604
 #define ACPI_PM1A_CNT_LEN 2
 #define ACPI_PM1_SCI_EN 0x0001
@@ -126,9 +132,22 @@ int child_pic_vector(struct vcpu *v, bool take)
 	return vector;
 }
 
-/* One byte of the ACPI fixed hardware: PM1a_CNT reads SCI_EN, the rest 0. */
-static u8 child_acpi_byte(u16 port)
+/*
+ * One byte of the ACPI fixed hardware: PM1a_EN keeps its enable bits,
+ * PM1a_CNT reads SCI_EN, the rest reads 0. The caller holds dev_lock.
+ */
+static u8 child_acpi_byte(struct domain *d, u16 port, bool in, u8 value)
 {
+	if (port == ACPI_PM1A_EN || port == ACPI_PM1A_EN + 1) {
+		unsigned int shift = 8u * (port - ACPI_PM1A_EN);
+
+		if (!in)
+			d->acpi_pm1_en = (u16)(((d->acpi_pm1_en & ~(0xffu << shift)) |
+						(u32)value << shift) & ACPI_PM1_EN_BITS);
+		return (u8)(d->acpi_pm1_en >> shift);
+	}
+	if (!in)
+		return value;
 	if (port == ACPI_PM1A_CNT)
 		return ACPI_PM1_SCI_EN;
 	return 0;
@@ -163,7 +182,9 @@ static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 
 				rtc_cmos_write(&d->rtc, p, byte, now);
 			spin_unlock(&d->dev_lock);
 		} else if (child_acpi_port(p)) {
-			byte = in ? child_acpi_byte(p) : byte;
+			spin_lock(&d->dev_lock);
+			byte = child_acpi_byte(d, p, in, byte);
+			spin_unlock(&d->dev_lock);
 		} else if (p == PVPANIC_PORT) {
 			byte = in ? PVPANIC_EVENTS : byte; /* a write is handled by child_io() */
 		} else if (in) {
