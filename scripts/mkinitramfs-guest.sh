@@ -1,22 +1,52 @@
 #!/bin/bash
-# mkinitramfs-guest.sh OUT
+# mkinitramfs-guest.sh [--modules DIR] OUT
 # Build the initramfs of Linux children (gzip'd newc cpio): static busybox
-# with applet links, /init (dom0-tools/guest-initramfs/init: a banner
-# "TESSERA-GUEST: cpus=N memory_mib=M", then the scenario named by
-# tessera.scenario=NAME on the kernel command line and poweroff, or a shell
-# on the console) and the scenarios dom0-tools/guest-initramfs/*.sh other
-# than init under /scenarios/.
+# with applet links, /init (dom0-tools/guest-initramfs/init: loads the
+# pvpanic modules, prints a banner "TESSERA-GUEST: cpus=N memory_mib=M",
+# then runs the scenario named by tessera.scenario=NAME on the kernel
+# command line and powers off, or gives a shell on the console), the
+# scenarios dom0-tools/guest-initramfs/*.sh other than init under
+# /scenarios/, and the children's kernel's pvpanic.ko and pvpanic-mmio.ko
+# under /lib/modules/ (a panic then ends the child as crashed).
+# --modules DIR (or GUEST_MODULES=DIR): the directory holding those two
+# modules, built for the kernel the children boot. Default: the Debian
+# kernel package that scripts/fetch-linux.sh unpacked in LINUX_IMAGE_DIR
+# (default cache/linux), DIR/pkg/lib/modules/<DIR/version>/kernel/drivers/
+# misc/pvpanic.
 # BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/dom0-tools/guest-initramfs
 busybox=${BUSYBOX:-/bin/busybox}
+modules=${GUEST_MODULES:-}
 
-case ${1:-} in
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-esac
-out=${1:?usage: mkinitramfs-guest.sh OUT}
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --modules) modules=${2:?--modules needs a directory}; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -*) echo "mkinitramfs-guest: unknown option $1" >&2; exit 2 ;;
+        *) break ;;
+    esac
+done
+out=${1:?usage: mkinitramfs-guest.sh [--modules DIR] OUT}
+
+if [[ -z $modules ]]; then
+    linux=${LINUX_IMAGE_DIR:-$top/cache/linux}
+    if [[ ! -s $linux/version ]]; then
+        echo "mkinitramfs-guest: $linux/version missing: run 'scripts/fetch-linux.sh $linux'" \
+             "or give --modules DIR" >&2
+        exit 1
+    fi
+    modules=$linux/pkg/lib/modules/$(cat "$linux/version")/kernel/drivers/misc/pvpanic
+fi
+for m in pvpanic pvpanic-mmio; do
+    if [[ ! -f $modules/$m.ko ]]; then
+        echo "mkinitramfs-guest: $modules/$m.ko missing (the children's kernel's pvpanic" \
+             "modules; see --modules)" >&2
+        exit 1
+    fi
+done
 
 [[ -x $busybox ]] || { echo "mkinitramfs-guest: $busybox missing (busybox-static installed?)" >&2; exit 1; }
 if readelf -l "$busybox" 2>/dev/null | grep -q INTERP; then
@@ -36,6 +66,10 @@ while read -r applet; do
 done < <("$busybox" --list-full)
 
 install -m 0755 "$src/init" "$root/init"
+mkdir -p "$root/lib/modules"
+for m in pvpanic pvpanic-mmio; do
+    install -m 0644 "$modules/$m.ko" "$root/lib/modules/$m.ko"
+done
 for s in "$src"/*.sh; do
     [[ -e $s ]] && install -m 0755 "$s" "$root/scenarios/"
 done

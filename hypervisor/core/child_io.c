@@ -1,9 +1,11 @@
 /*
  * A child's I/O ports. There are no devices but COM1 (0x3f8-0x3ff, the
  * 16550A model of core/uart16550.c on the console rings, on IRQ 4), the
- * 8259 pair (core/pic8259.c), the keyboard controller's pulse-reset
- * command (0xfe to port 0x64, how PCs reboot) and the ACPI PM1a event and
- * control blocks of the builder's FADT (S5 = power off).
+ * 8259 pair (core/pic8259.c), the CMOS RTC (0x70/0x71, core/rtc_cmos.c),
+ * the keyboard controller's pulse-reset command (0xfe to port 0x64, how
+ * PCs reboot), the ACPI PM1a event and control blocks of the builder's
+ * FADT (S5 = power off) and a pvpanic port (0x505) through which a
+ * panicking guest reports its crash.
  * Every other port behaves as an empty ISA bus: reads return all ones,
  * writes go nowhere, so a guest probing for hardware finds none.
  */
@@ -11,6 +13,8 @@
 #include <tess/domain.h>
 #include <tess/hvm.h>
 #include <tess/log.h>
+#include <tess/rtc_cmos.h>
+#include <tess/time.h>
 #include <tess/uart.h>
 
 #define COM1_BASE 0x3f8
@@ -20,18 +24,36 @@
 /*
  * The ACPI fixed hardware the child's FADT names (ACPI 6.5 4.8.3): the PM1a
  * event block (status and enable, 2 bytes each) and the PM1a control block.
- * No event ever happens, so both event registers read 0 and ignore writes.
- * PM1_CNT reads SCI_EN (ACPI mode is always on); SLP_TYP is bits 10-12 and
- * SLP_EN bit 13, and SLP_TYP 5 is the DSDT's _S5.
+ * No event ever happens, so PM1_STS reads 0 and ignores writes. PM1_EN
+ * keeps the enable bits the guest sets (so that ACPICA, which reads an
+ * enable bit back after setting it, finds the global lock and RTC events
+ * enabled) but nothing ever raises them. PM1_CNT reads SCI_EN (ACPI mode
+ * is always on); SLP_TYP is bits 10-12 and SLP_EN bit 13, and SLP_TYP 5 is
+ * the DSDT's _S5.
  */
 #define ACPI_PM1A_EVT 0x600
+#define ACPI_PM1A_EN 0x602
 #define ACPI_PM1A_EVT_LEN 4
+/* TMR_EN, GBL_EN, PWRBTN_EN, SLPBTN_EN, RTC_EN, PCIEXP_WAKE_DIS */
+#define ACPI_PM1_EN_BITS 0x4721
 #define ACPI_PM1A_CNT 0x604
 #define ACPI_PM1A_CNT_LEN 2
 #define ACPI_PM1_SCI_EN 0x0001
 #define ACPI_PM1_SLP_EN 0x2000
 #define ACPI_PM1_SLP_TYP_SHIFT 10
 #define ACPI_SLP_TYP_S5 5
+/*
+ * pvpanic (QEMU's docs/specs/pvpanic.rst; Linux drivers/misc/pvpanic/),
+ * named in the child's DSDT as device QEMU0001 with this one I/O port. A
+ * read returns the events the host supports, a write reports events.
+ * PANICKED ends the domain as crashed; CRASH_LOADED (a kdump kernel will
+ * take over and the guest goes on) is not offered: nothing would be done
+ * with it, and a guest must not write it when the read does not show it.
+ */
+#define PVPANIC_PORT 0x505
+#define PVPANIC_PANICKED 0x01
+#define PVPANIC_CRASH_LOADED 0x02
+#define PVPANIC_EVENTS PVPANIC_PANICKED
 
 static void uart_tx(void *ctx, u8 byte)
 {
@@ -110,9 +132,22 @@ int child_pic_vector(struct vcpu *v, bool take)
 	return vector;
 }
 
-/* One byte of the ACPI fixed hardware: PM1a_CNT reads SCI_EN, the rest 0. */
-static u8 child_acpi_byte(u16 port)
+/*
+ * One byte of the ACPI fixed hardware: PM1a_EN keeps its enable bits,
+ * PM1a_CNT reads SCI_EN, the rest reads 0. The caller holds dev_lock.
+ */
+static u8 child_acpi_byte(struct domain *d, u16 port, bool in, u8 value)
 {
+	if (port == ACPI_PM1A_EN || port == ACPI_PM1A_EN + 1) {
+		unsigned int shift = 8u * (port - ACPI_PM1A_EN);
+
+		if (!in)
+			d->acpi_pm1_en = (u16)(((d->acpi_pm1_en & ~(0xffu << shift)) |
+						(u32)value << shift) & ACPI_PM1_EN_BITS);
+		return (u8)(d->acpi_pm1_en >> shift);
+	}
+	if (!in)
+		return value;
 	if (port == ACPI_PM1A_CNT)
 		return ACPI_PM1_SCI_EN;
 	return 0;
@@ -137,8 +172,21 @@ static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 
 			spin_lock(&d->dev_lock);
 			byte = child_device_byte(d, p, in, byte);
 			spin_unlock(&d->dev_lock);
+		} else if (rtc_cmos_port(p)) {
+			u64 now = time_wall_ns();
+
+			spin_lock(&d->dev_lock);
+			if (in)
+				byte = rtc_cmos_read(&d->rtc, p, now);
+			else
+				rtc_cmos_write(&d->rtc, p, byte, now);
+			spin_unlock(&d->dev_lock);
 		} else if (child_acpi_port(p)) {
-			byte = in ? child_acpi_byte(p) : byte;
+			spin_lock(&d->dev_lock);
+			byte = child_acpi_byte(d, p, in, byte);
+			spin_unlock(&d->dev_lock);
+		} else if (p == PVPANIC_PORT) {
+			byte = in ? PVPANIC_EVENTS : byte; /* a write is handled by child_io() */
 		} else if (in) {
 			byte = 0xff; /* nothing answers on an empty bus */
 		}
@@ -161,6 +209,15 @@ static bool child_acpi_poweroff(u16 port, u32 value, u8 size)
 	return (cnt & ACPI_PM1_SLP_EN) && ((cnt >> ACPI_PM1_SLP_TYP_SHIFT) & 7) == ACPI_SLP_TYP_S5;
 }
 
+/* Does this OUT write PANICKED into the pvpanic port (at any width)? */
+static bool child_pvpanic_panicked(u16 port, u32 value, u8 size)
+{
+	for (u8 i = 0; i < size; i++)
+		if ((u16)(port + i) == PVPANIC_PORT)
+			return (value >> (8 * i)) & PVPANIC_PANICKED;
+	return false;
+}
+
 /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32 (SDM vol. 1 3.4.1.1). */
 static void child_io_set_rax(struct vcpu *v, u32 value, u8 size)
 {
@@ -174,12 +231,18 @@ static void child_io_set_rax(struct vcpu *v, u32 value, u8 size)
 		*rax = (*rax & ~0xffull) | (value & 0xff);
 }
 
+/* Stop the domain; report how it ended (another vCPU may have stopped it first). */
+static bool child_io_stop(struct domain *d, u32 state, u32 reason, struct tess_run_exit *out)
+{
+	domain_stop(d, state, reason);
+	out->reason = d->state == TESS_DOMSTATE_CRASHED ? TESS_EXIT_CRASHED : TESS_EXIT_SHUTDOWN;
+	out->detail = d->shutdown_reason;
+	return true;
+}
+
 static bool child_io_shutdown(struct domain *d, u32 reason, struct tess_run_exit *out)
 {
-	domain_stop(d, TESS_DOMSTATE_SHUTDOWN, reason);
-	out->reason = TESS_EXIT_SHUTDOWN;
-	out->detail = reason;
-	return true;
+	return child_io_stop(d, TESS_DOMSTATE_SHUTDOWN, reason, out);
 }
 
 bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
@@ -201,6 +264,11 @@ bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out
 		return child_io_shutdown(d, TESS_SHUTDOWN_REBOOT, out);
 	if (!e->io.in && child_acpi_poweroff(e->io.port, value, e->io.size))
 		return child_io_shutdown(d, TESS_SHUTDOWN_POWEROFF, out);
+	if (!e->io.in && child_pvpanic_panicked(e->io.port, value, e->io.size)) {
+		log_warn("domain: dom%u '%s' vCPU%u reported a guest panic (pvpanic): crashed\n",
+			 d->id, d->name, v->id);
+		return child_io_stop(d, TESS_DOMSTATE_CRASHED, TESS_SHUTDOWN_CRASH, out);
+	}
 	value = child_port_access(d, e->io.port, e->io.in, value, e->io.size);
 	if (e->io.in)
 		child_io_set_rax(v, value, e->io.size);

@@ -127,6 +127,8 @@ static int domain_build(struct domain *d, const struct tess_domain_create *req)
 	d->state = TESS_DOMSTATE_CREATED;
 	uart_init(&d->uart);
 	pic_reset(&d->pic);
+	rtc_cmos_reset(&d->rtc);
+	d->acpi_pm1_en = 0;
 	d->paging_mode = req->paging;
 	d->max_vcpus = req->max_vcpus;
 	d->p2m.ops = &npt_paging_ops;

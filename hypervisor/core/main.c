@@ -108,6 +108,7 @@ __noreturn void hv_main(u32 magic, u32 mbi_pa)
 	mm_build_hv_tables();
 	mm_relocate_modules(&boot_info);
 	time_calibrate();
+	time_init_wallclock();
 	boot_cpus(bsp);
 	v0 = dom0_build(&boot_info, &options);
 	dom0_smp_init();

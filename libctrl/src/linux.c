@@ -182,10 +182,16 @@ static void build_page_tables(uint64_t *pt /* PT_BYTES / 8 entries */)
  * owner. The reset register is port 0x64 with value 0xfe; physical
  * destination mode is forced because the child's x2APIC delivers IPIs by
  * physical id only. IAPC_BOOT_ARCH: legacy devices (COM1 is not enumerated
- * by ACPI), no 8042 (port 0x64 only resets), no VGA, no CMOS RTC.
+ * by ACPI), no 8042 (port 0x64 only resets), no VGA; the CMOS RTC at
+ * 0x70/0x71 is present (bit 5 clear), so Linux reads the wall clock from it
+ * and registers its rtc_cmos device. The FADT's CENTURY field stays 0:
+ * Linux then takes years 00-69 as 20xx, and the RTC's century register
+ * 0x32 is there for guests that look anyway.
  *
  * DSDT: Name (_S5, Package () {5, 5, 0, 0}), so that a poweroff writes
- * SLP_TYP 5 | SLP_EN (0x3400) to PM1a_CNT (docs/abi.md).
+ * SLP_TYP 5 | SLP_EN (0x3400) to PM1a_CNT (docs/abi.md); and a pvpanic
+ * device (_HID "QEMU0001", one I/O port at 0x505) for Linux's pvpanic-mmio
+ * driver, through which a panicking child reports its crash.
  */
 
 #define ACPI_HDR 36
@@ -203,21 +209,58 @@ static void build_page_tables(uint64_t *pt /* PT_BYTES / 8 entries */)
 #define ACPI_OFF_FACS 0x080
 #define ACPI_OFF_FADT 0x0c0
 #define ACPI_OFF_DSDT 0x1e0
-#define ACPI_OFF_MADT 0x220
+#define ACPI_OFF_MADT ((ACPI_OFF_DSDT + ACPI_DSDT_LEN + 15) & ~(size_t)15)
 
 /* The fixed-hardware ports the FADT names (child_io.c decodes them). */
 #define ACPI_PM1A_EVT 0x600
 #define ACPI_PM1A_CNT 0x604
 #define ACPI_SCI_IRQ 9
+#define PVPANIC_PORT 0x505
 
-/* The DSDT's AML: Name (_S5, Package () {5, 5, 0, 0}). */
+/*
+ * The DSDT's AML (ACPI 6.5 section 20, hand-assembled):
+ *
+ *   Name (_S5, Package () {5, 5, 0, 0})
+ *   Scope (\_SB) {
+ *       Device (PEVT) {
+ *           Name (_HID, "QEMU0001")
+ *           Name (_CRS, ResourceTemplate () { IO (Decode16, 0x505, 0x505, 1, 1) })
+ *           Name (_STA, 0x0F)
+ *       }
+ *   }
+ *
+ * A PkgLength of one byte (bits 7-6 = 0) holds lengths up to 63 and counts
+ * itself and everything after it in the object; each is written below as
+ * the sum of what it covers.
+ */
 static const unsigned char dsdt_aml[] = {
 	0x08, '_', 'S', '5', '_',      /* NameOp, NameString "_S5_" */
 	0x12, 0x08, 0x04,              /* PackageOp, PkgLength 8, NumElements 4 */
 	0x0a, 0x05, 0x0a, 0x05,        /* BytePrefix 5, BytePrefix 5 */
 	0x00, 0x00,                    /* ZeroOp, ZeroOp */
+
+	0x10, 1 + 5 + 48,              /* ScopeOp, PkgLength 54: itself, the name, Device */
+	'\\', '_', 'S', 'B', '_',      /* RootChar, NameSeg "_SB_" */
+	0x5b, 0x82, 1 + 4 + 15 + 19 + 7, /* ExtOpPrefix DeviceOp, PkgLength 46 (48 bytes) */
+	'P', 'E', 'V', 'T',            /* NameSeg "PEVT" */
+	/* Name (_HID, "QEMU0001"): 15 bytes */
+	0x08, '_', 'H', 'I', 'D',      /* NameOp, NameSeg "_HID" */
+	0x0d, 'Q', 'E', 'M', 'U', '0', '0', '0', '1', 0x00, /* StringPrefix, ASCII, NUL */
+	/* Name (_CRS, ResourceTemplate () {...}): 19 bytes */
+	0x08, '_', 'C', 'R', 'S',      /* NameOp, NameSeg "_CRS" */
+	0x11, 1 + 2 + 10,              /* BufferOp, PkgLength 13 */
+	0x0a, 10,                      /* BufferSize: BytePrefix 10 */
+	0x47, 0x01,                    /* I/O port descriptor (6.4.2.5), Decode16 */
+	PVPANIC_PORT & 0xff, PVPANIC_PORT >> 8, /* range minimum base 0x505 */
+	PVPANIC_PORT & 0xff, PVPANIC_PORT >> 8, /* range maximum base 0x505 */
+	0x01, 0x01,                    /* base alignment 1, range length 1 */
+	0x79, 0x00,                    /* End tag (6.4.2.9), checksum 0: not checked */
+	/* Name (_STA, 0x0F): 7 bytes; present, enabled, shown, functioning */
+	0x08, '_', 'S', 'T', 'A',      /* NameOp, NameSeg "_STA" */
+	0x0a, 0x0f,                    /* BytePrefix 0x0F */
 };
 #define ACPI_DSDT_LEN (ACPI_HDR + sizeof(dsdt_aml))
+_Static_assert(sizeof(dsdt_aml) == 14 + 55, "a PkgLength above does not match the bytes");
 
 static size_t acpi_madt_len(uint32_t nr_vcpus)
 {
@@ -325,9 +368,9 @@ static void build_acpi(unsigned char *buf, uint32_t nr_vcpus)
 	fadt[89] = 2;                         /* PM1_CNT_LEN */
 	put16(fadt + 96, 101);                /* P_LVL2_LAT > 100: no C2 */
 	put16(fadt + 98, 1001);               /* P_LVL3_LAT > 1000: no C3 */
-	put16(fadt + 109, 0x0001 | 0x0004 | 0x0020); /* IAPC_BOOT_ARCH: LEGACY_DEVICES,
-						       * VGA not present, CMOS RTC not
-						       * present; 8042 (bit 1) clear */
+	put16(fadt + 109, 0x0001 | 0x0004);   /* IAPC_BOOT_ARCH: LEGACY_DEVICES, VGA not
+					       * present; 8042 (bit 1) clear; CMOS RTC not
+					       * present (bit 5) clear: it is at 0x70 */
 	put32(fadt + 112, (1u << 0) |         /* WBINVD */
 			  (1u << 4) |         /* PWR_BUTTON: no fixed power button */
 			  (1u << 5) |         /* SLP_BUTTON: no fixed sleep button */

@@ -117,8 +117,22 @@ static int gas_io8(const unsigned char *g, uint16_t port)
 
 static void check_acpi(const char *tag, const struct fake *f, uint32_t nr)
 {
-	static const unsigned char s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
-					    0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00 };
+	/*
+	 * Name (_S5, Package () {5, 5, 0, 0})
+	 * Scope (\_SB) { Device (PEVT) { Name (_HID, "QEMU0001")
+	 *     Name (_CRS, ResourceTemplate () { IO (Decode16, 0x505, 0x505, 1, 1) })
+	 *     Name (_STA, 0x0F) } }
+	 * (spelled out here independently of linux.c's annotated copy).
+	 */
+	static const unsigned char aml[] = {
+		0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00,
+		0x10, 0x36, '\\', '_', 'S', 'B', '_',
+		0x5b, 0x82, 0x2e, 'P', 'E', 'V', 'T',
+		0x08, '_', 'H', 'I', 'D', 0x0d, 'Q', 'E', 'M', 'U', '0', '0', '0', '1', 0x00,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x0d, 0x0a, 0x0a,
+		0x47, 0x01, 0x05, 0x05, 0x05, 0x05, 0x01, 0x01, 0x79, 0x00,
+		0x08, '_', 'S', 'T', 'A', 0x0a, 0x0f,
+	};
 	const unsigned char *bp = f->ram + TESS_LINUX_BOOT_PARAMS, *rsdp, *xsdt = NULL;
 	const unsigned char *fadt = NULL, *madt = NULL, *dsdt = NULL, *e;
 	uint64_t rsdp_pa = rd64(bp + 0x070);
@@ -146,7 +160,8 @@ static void check_acpi(const char *tag, const struct fake *f, uint32_t nr)
 	snprintf(name, sizeof(name), "%s-acpi-fadt", tag);
 	result(fadt && rd32(fadt + 40) == 0 && fadt[131] == 5 &&
 	       rd32(fadt + 112) == 0x00080431u &&                 /* not HW_REDUCED */
-	       rd16(fadt + 109) == 0x0025 && !(rd16(fadt + 109) & 0x2) && /* no 8042 */
+	       rd16(fadt + 109) == 0x0005 &&     /* legacy, no VGA; 8042 and CMOS RTC bits clear */
+	       fadt[108] == 0 &&                                  /* no CENTURY index */
 	       rd16(fadt + 46) == 9 && rd32(fadt + 48) == 0 &&    /* SCI 9, no SMI_CMD */
 	       rd32(fadt + 56) == 0x600 && fadt[88] == 4 &&       /* PM1a_EVT */
 	       rd32(fadt + 64) == 0x604 && fadt[89] == 2 &&       /* PM1a_CNT */
@@ -170,9 +185,16 @@ static void check_acpi(const char *tag, const struct fake *f, uint32_t nr)
 	}
 
 	snprintf(name, sizeof(name), "%s-acpi-dsdt", tag);
-	dsdt = sdt(f, rd64(fadt + 140), "DSDT", 36 + sizeof(s5), 2);
-	result(dsdt && !memcmp(dsdt + 36, s5, sizeof(s5)), name,
-	       "DSDT at 0x%llx missing or not just _S5", (unsigned long long)rd64(fadt + 140));
+	dsdt = sdt(f, rd64(fadt + 140), "DSDT", 36 + sizeof(aml), 2);
+	result(dsdt && !memcmp(dsdt + 36, aml, sizeof(aml)), name,
+	       "DSDT at 0x%llx missing or not _S5 + the pvpanic device",
+	       (unsigned long long)rd64(fadt + 140));
+
+	/* The tables must not overlap: the MADT starts after the DSDT. */
+	snprintf(name, sizeof(name), "%s-acpi-layout", tag);
+	result(dsdt && madt && madt >= dsdt + 36 + sizeof(aml) && (madt - f->ram) % 16 == 0,
+	       name, "MADT at 0x%llx overlaps the DSDT or is misaligned",
+	       (unsigned long long)rd64(xsdt + 44));
 
 	snprintf(name, sizeof(name), "%s-acpi-madt", tag);
 	result(madt && rd32(madt + 36) == 0xfee00000u && rd32(madt + 40) == 1, name,

@@ -71,7 +71,8 @@ def basic_checks(cpus, mem_mib):
 # tess-abi-check (documented errors) and tess-fuzz (100000 random hypercalls).
 CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer",
                "bad_gpa", "triple_fault", "multi4", "spin", "cpl3_eperm",
-               "apic_regs", "apic_timer", "apic_ipi", "uart_irq", "pat", "acpi_off", "uart_io", "ports", "kbd_reset"]
+               "apic_regs", "apic_timer", "apic_ipi", "uart_irq", "pat", "acpi_off", "uart_io", "ports", "kbd_reset",
+               "pvpanic", "rtc"]
 
 BOOTS = [
     dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",

@@ -9,8 +9,9 @@ struct vcpu;
 
 /*
  * Handle an IN/OUT of a child: COM1 (a 16550A on the domain's console
- * rings), the keyboard controller's reset command, and an empty ISA bus
- * everywhere else. Returns true when the run ends (out filled).
+ * rings), the 8259 pair, the CMOS RTC, the keyboard controller's reset
+ * command, the ACPI PM1a blocks, pvpanic, and an empty ISA bus everywhere
+ * else. Returns true when the run ends (out filled).
  */
 bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out);
 /*

@@ -9,6 +9,7 @@
 #include <tess/range.h>
 #include <tess/spinlock.h>
 #include <tess/pic.h>
+#include <tess/rtc_cmos.h>
 #include <tess/uart.h>
 #include <tess/vcpu.h>
 
@@ -39,7 +40,9 @@ struct domain {
 	struct console console;
 	struct uart16550 uart;       /* children: COM1 on the console rings (IRQ 4) */
 	struct pic_pair pic;         /* children: the 8259 pair, feeding vCPU 0's LINT0 */
-	spinlock_t dev_lock;         /* uart and pic */
+	struct rtc_cmos rtc;         /* children: the CMOS RTC at 0x70/0x71 */
+	u16 acpi_pm1_en;             /* children: the ACPI PM1a_EN register */
+	spinlock_t dev_lock;         /* uart, pic, rtc and acpi_pm1_en */
 	u64 scratch_pa;              /* stands in for memory the domain may not touch */
 	u64 protected_faults;
 	u64 crash_gpa;

@@ -106,6 +106,8 @@ run_child acpi_off     poweroff             acpi_off
 run_child uart_io      poweroff             uart_io
 run_child ports        poweroff             ports
 run_child kbd_reset    reboot               kbd_reset
+run_child pvpanic      crashed:guest        pvpanic
+run_child rtc          poweroff             rtc
 
 # --- tess-run must notice an exit other than the expected one ----------------
 if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then

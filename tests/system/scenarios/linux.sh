@@ -102,6 +102,16 @@ for f in "$KERNEL" "$INITRD" /bin/tess-boot; do
     fi
 done
 
+# stop NAME...: make sure each tess-boot has ended (SIGINT if still running),
+# so the next test starts with its memory back in the pool.
+stop() {
+    for s in "$@"; do
+        eval "p=\$pid_$s"
+        kill -INT "$p" 2>/dev/null
+        wait_pid "$p" 60 || kill -KILL "$p" 2>/dev/null
+    done
+}
+
 # A holder keeps each FIFO open for writing, so the child's stdin does not
 # see EOF between two typed lines (opened in the order the readers start).
 hold() { sleep 100000 >"/tmp/$1.in" & eval "hold_$1=$!"; }
@@ -139,7 +149,7 @@ else
     fi
 fi
 unhold l1
-kill -INT "$pid_l1" 2>/dev/null
+stop l1
 baseline=$(sed -n 's/^TESS-BOOT: pool back to baseline (\([0-9]*\) pages)$/\1/p' /tmp/l1.out)
 
 # --- linux-2vcpu -------------------------------------------------------------
@@ -169,7 +179,7 @@ else
     fi
 fi
 unhold l2
-kill -INT "$pid_l2" 2>/dev/null
+stop l2
 
 # --- linux-panic ---------------------------------------------------------------
 start calm 1
@@ -205,7 +215,7 @@ else
 fi
 unhold calm
 unhold crash
-kill -INT "$pid_calm" "$pid_crash" 2>/dev/null
+stop calm crash
 
 # --- linux-three -----------------------------------------------------------------
 # Three children at once, each running the guest's hello scenario and
