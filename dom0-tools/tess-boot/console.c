@@ -39,7 +39,6 @@ struct console_pump {
 	char *window;            /* the tail of the output, to find the mark */
 	size_t nwindow;
 	int marked;
-	double created;
 };
 
 static double mono_now(void)
@@ -106,7 +105,6 @@ struct console_pump *console_open(struct boot *b, int *err)
 	c->b = b;
 	c->attached = 1;
 	c->stdin_open = 1;
-	c->created = mono_now();
 	if (b->o->mark && !(c->window = malloc(strlen(b->o->mark) + 4096))) {
 		free(c);
 		return NULL;
@@ -152,7 +150,7 @@ static void console_find_mark(struct console_pump *c, const char *buf, size_t n)
 		if (memmem(c->window, c->nwindow, mark, mlen)) {
 			c->marked = 1;
 			printf("\nTESS-BOOT: %s mark '%s' after %.3f s\n", c->b->o->name, mark,
-			       mono_now() - c->created);
+			       mono_now() - c->b->created);
 			print_stats(c->b, "mark stats");
 			return;
 		}

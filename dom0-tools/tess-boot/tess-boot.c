@@ -282,6 +282,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
 		return 1;
 	}
+	b.created = mono_now();
 	domid = tess_domain_create(b.h, o.name, uuid, o.mem_bytes, o.vcpus, TESS_PAGING_HAP);
 	if (domid < 0) {
 		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());

@@ -38,6 +38,7 @@ struct boot {
 	uint32_t domid;
 	const struct opts *o;
 	atomic_int stop;         /* timeout or signal: threads give up */
+	double created;          /* CLOCK_MONOTONIC seconds just before the create call */
 	struct vcpu_thread *threads;
 };
 

@@ -111,10 +111,18 @@ static enum hrtimer_restart tess_timer_fired(struct hrtimer *t)
 	return HRTIMER_NORESTART; /* its interrupt already ended the child's run */
 }
 
-/* Arm (or move) the timer to the deadline, on the CPU we run on. */
+/*
+ * Arm (or move) the timer to the deadline, on the CPU we run on. It fires a
+ * little after the deadline (1/64 + 20 us): the hrtimer's clock and the
+ * TSC are converted with a rounded rate, and a timer that fired before the
+ * TSC got there would only make the hypervisor ask again at once.
+ */
+#define TESS_TIMER_MARGIN_NS 20000ull
 static void tess_timer_arm(struct tess_run_timer *rt, u64 deadline)
 {
 	u64 ns = tess_tsc_to_ns(deadline);
+
+	ns += ns / 64 + TESS_TIMER_MARGIN_NS;
 
 	hrtimer_cancel(&rt->timer);
 	rt->tsc = deadline;

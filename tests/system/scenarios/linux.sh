@@ -237,7 +237,8 @@ done
 if [ $ok = 1 ]; then
     # Each tess-boot reports the free pages after its destroy; the largest
     # is the count once all three are gone.
-    last=$(sed -n 's/^TESS-BOOT: pool \(has\|back to baseline (\)\([0-9]*\).*/\2/p' \
+    last=$(sed -n -e 's/^TESS-BOOT: pool has \([0-9]*\) free pages.*/\1/p' \
+        -e 's/^TESS-BOOT: pool back to baseline (\([0-9]*\) pages)$/\1/p' \
         /tmp/t1.out /tmp/t2.out /tmp/t3.out | sort -n | tail -n 1)
     if [ -z "$baseline" ] || [ "$last" != "$baseline" ]; then
         fail linux-three "free pages after all three: '$last', baseline '$baseline'"
