@@ -60,6 +60,7 @@ static struct {
 	char end[CONSOLE_LINE_MAX];
 	size_t nend;
 	int ended;              /* the end record is complete */
+	int midline;            /* the last byte written to stdout was not '\n' */
 } g = { .sock = -1 };
 
 static volatile sig_atomic_t got_signal;
@@ -81,12 +82,15 @@ static void restore_tty(void)
 	g.tty = 0;
 }
 
-/* A message on stderr, on a line of its own even after raw output. */
+/* A message on stderr, on a line of its own even after the child's output. */
 static void say(const char *fmt, ...)
 {
 	va_list ap;
 
 	fflush(stdout);
+	if (g.midline)
+		fputc('\n', stderr);
+	g.midline = 0;
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -107,6 +111,8 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 
 	restore_tty();
 	fflush(stdout);
+	if (g.midline)
+		fputc('\n', stderr);
 	fputs("tess-console: error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -219,7 +225,7 @@ static void check_signal(void)
 		int sig = got_signal;
 
 		restore_tty();
-		say("\ntess-console: %s, detached from %s", strsignal(sig), g.name);
+		say("tess-console: %s, detached from %s", strsignal(sig), g.name);
 		leave(128 + sig);
 	}
 }
@@ -227,7 +233,7 @@ static void check_signal(void)
 static void __attribute__((noreturn)) timed_out(void)
 {
 	restore_tty();
-	say("\ntess-console: --timeout %g s expired, detached from %s (it keeps running)",
+	say("tess-console: --timeout %g s expired, detached from %s (it keeps running)",
 	    g.timeout, g.name);
 	leave(EXIT_TIMEOUT);
 }
@@ -241,6 +247,7 @@ static void write_all(int fd, const char *buf, size_t n)
 			continue;
 		if (w < 0)
 			die("writing the output: %s", strerror(errno));
+		g.midline = buf[w - 1] != '\n';
 		buf += w;
 		n -= (size_t)w;
 	}
@@ -355,7 +362,7 @@ static void __attribute__((noreturn)) the_end(void)
 	if (!strncmp(how, "END ", 4))
 		how += 4;
 	restore_tty();
-	say("\ntess-console: %s ended (%s)", g.name, how);
+	say("tess-console: %s ended (%s)", g.name, how);
 	leave(EXIT_ENDED);
 }
 
@@ -411,7 +418,7 @@ static void __attribute__((noreturn)) detach(void)
 		send_input();
 	}
 	restore_tty();
-	say("\ntess-console: detached from %s (it keeps running)", g.name);
+	say("tess-console: detached from %s (it keeps running)", g.name);
 	leave(EXIT_ENDED);
 }
 
