@@ -1,15 +1,15 @@
 #!/bin/bash
 # mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module TESSERA_KO] [--tess-run TESS_RUN]
 #                     [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN]
-#                     [--guest-dir DIR] [--tess-boot BIN] [--guest-kernel BZIMAGE]
-#                     [--guest-initrd IMG] OUT
+#                     [--guest-dir DIR] [--tess-boot BIN] [--tess-console BIN]
+#                     [--guest-kernel BZIMAGE] [--guest-initrd IMG] OUT
 # Build the dom0 initramfs (gzip'd newc cpio): static busybox with applet
 # links, tess-probe, /init, /lib/tessera-lib.sh and tests/system/scenarios/*.sh
 # under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run,
-# /bin/tess-fuzz, /bin/tess-dmesg, /bin/tess-abi-check, /bin/tess-boot, the
-# test kernels DIR/*.elf under /guest/, and the Linux child's kernel and
-# initramfs (scripts/mkinitramfs-guest.sh) as /guest/linux/vmlinuz and
-# /guest/linux/initrd.img.
+# /bin/tess-fuzz, /bin/tess-dmesg, /bin/tess-abi-check, /bin/tess-boot,
+# /bin/tess-console, the test kernels DIR/*.elf under /guest/, and the Linux
+# child's kernel and initramfs (scripts/mkinitramfs-guest.sh) as
+# /guest/linux/vmlinuz and /guest/linux/initrd.img.
 # BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
@@ -22,6 +22,7 @@ tess_dmesg=$top/dom0-tools/tess-dmesg/tess-dmesg
 tess_abi_check=$top/dom0-tools/tess-abi-check/tess-abi-check
 guest_dir=$top/tests/guest/build
 tess_boot=$top/dom0-tools/tess-boot/tess-boot
+tess_console=$top/dom0-tools/tess-console/tess-console
 guest_kernel=
 guest_initrd=
 busybox=${BUSYBOX:-/bin/busybox}
@@ -36,6 +37,7 @@ while [[ $# -gt 0 ]]; do
         --tess-abi-check) tess_abi_check=$2; shift 2 ;;
         --guest-dir) guest_dir=$2; shift 2 ;;
         --tess-boot) tess_boot=$2; shift 2 ;;
+        --tess-console) tess_console=$2; shift 2 ;;
         --guest-kernel) guest_kernel=$2; shift 2 ;;
         --guest-initrd) guest_initrd=$2; shift 2 ;;
         -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
@@ -43,7 +45,7 @@ while [[ $# -gt 0 ]]; do
         *) break ;;
     esac
 done
-out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] [--tess-boot BIN] [--guest-kernel BZIMAGE] [--guest-initrd IMG] OUT}
+out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] [--tess-boot BIN] [--tess-console BIN] [--guest-kernel BZIMAGE] [--guest-initrd IMG] OUT}
 
 for f in "$busybox" "$probe"; do
     [[ -x $f ]] || { echo "mkinitramfs-dom0: $f missing (busybox-static installed? make run?)" >&2; exit 1; }
@@ -88,6 +90,7 @@ install_tool "$tess_fuzz" tess-fuzz
 install_tool "$tess_dmesg" tess-dmesg
 install_tool "$tess_abi_check" tess-abi-check
 install_tool "$tess_boot" tess-boot
+install_tool "$tess_console" tess-console
 nguest=0
 if [[ -d $guest_dir ]]; then
     for g in "$guest_dir"/*.elf; do

@@ -8,7 +8,9 @@
  * SIGINT or SIGTERM stops the child). From a pipe, input is sent until EOF.
  * Input the child has no room for yet is kept and sent later (nothing is
  * dropped). --mark TEXT: when the output first shows TEXT, print the time
- * since the domain was created and the exits so far.
+ * since the domain was created and the exits so far. A client attached to
+ * the console socket (attach.c, tess-console) gets the output too, and its
+ * input joins stdin's in the same pending buffer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -128,9 +130,11 @@ static void console_detach(struct console_pump *c)
 	c->attached = 0;
 	c->stdin_open = 0;
 	printf("\nTESS-BOOT: %s detached from the console; the child keeps running%s%s; "
-	       "SIGINT or SIGTERM stops it\n", c->b->o->name,
+	       "%s%s%sSIGINT or SIGTERM stops it\n", c->b->o->name,
 	       c->b->o->log_path ? ", console log " : "",
-	       c->b->o->log_path ? c->b->o->log_path : "");
+	       c->b->o->log_path ? c->b->o->log_path : "",
+	       c->b->attach ? "'tess-console " : "", c->b->attach ? c->b->o->name : "",
+	       c->b->attach ? "' attaches again; " : "");
 	fflush(stdout);
 }
 
@@ -170,6 +174,7 @@ static void console_output(struct console_pump *c)
 			fwrite(buf, 1, (size_t)n, stdout);
 		if (c->log)
 			fwrite(buf, 1, (size_t)n, c->log);
+		attach_output(c->b->attach, buf, (size_t)n);
 		if (c->window)
 			console_find_mark(c, buf, (size_t)n);
 		if (++rounds > 64)
@@ -212,6 +217,8 @@ static void console_input(struct console_pump *c)
 	int n;
 
 	console_read_stdin(c);
+	c->npending += attach_input(c->b->attach, c->pending + c->npending,
+				    sizeof(c->pending) - c->npending);
 	if (!c->npending)
 		return;
 	n = tess_console_write(c->b->h, c->b->domid, c->pending, c->npending);
@@ -223,12 +230,14 @@ static void console_input(struct console_pump *c)
 
 void console_pump(struct console_pump *c, int ms)
 {
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd p[1 + ATTACH_NFDS];
+	int n = 0, room = c->npending < sizeof(c->pending);
 
-	if (c->stdin_open && c->npending < sizeof(c->pending))
-		poll(&p, 1, ms);
-	else
-		poll(NULL, 0, ms);
+	if (c->stdin_open && room)
+		p[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	n += attach_pollfds(c->b->attach, p + n, room);
+	poll(p, (nfds_t)n, ms);
+	attach_service(c->b->attach);
 	console_input(c);
 	console_output(c);
 }

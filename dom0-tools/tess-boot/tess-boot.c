@@ -4,12 +4,13 @@
  * builder) and be its console.
  *
  *   tess-boot [--mem MiB] [--vcpus N] [--name N] [--cmdline S] [--log FILE]
- *             [--mark TEXT] [--timeout S] KERNEL [INITRD]
+ *             [--mark TEXT] [--timeout S] [--no-socket] KERNEL [INITRD]
  *
  * Creates the domain, loads the kernel with tess_load_linux(), runs each
  * vCPU on its own thread (vcpus.c) and pumps the console from the main
  * thread (console.c): output to stdout and the console log, stdin to the
- * child's COM1 (Ctrl-] detaches a terminal). When the child ends it prints
+ * child's COM1 (Ctrl-] detaches a terminal), and serves the console socket
+ * /run/tessera/NAME.sock for tess-console (attach.c). When the child ends it prints
  *   TESS-BOOT: <name> exit=poweroff|reboot|crashed:<reason>|timeout|interrupted
  *   TESS-BOOT: <name> stats ...
  * destroys the domain and checks that the pool's free pages are back to
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console-sock.h"
 #include "tess-boot.h"
 
 #define PUMP_MS 20
@@ -52,8 +54,13 @@ static void usage(FILE *f)
 "  --mark TEXT    when the console first shows TEXT, print the time since\n"
 "                 the domain was created and its exits by reason\n"
 "  --timeout S    stop and destroy the child after S seconds\n"
+"  --no-socket    no console socket (tess-console cannot attach)\n"
 "stdin goes to the child's console (from a terminal in raw mode: Ctrl-]\n"
 "detaches, the child keeps running until it ends or tess-boot gets SIGINT).\n"
+"The console is also served on the UNIX socket " CONSOLE_RUN_DIR "/NAME.sock\n"
+"(mode 0600): 'tess-console NAME' attaches to it from another terminal, one\n"
+"client at a time. tess-boot refuses to start when another tess-boot serves\n"
+"that socket, and removes it at exit.\n"
 "Prints 'TESS-BOOT: <name> exit=...' when the child ends.\n", TESS_MAX_VCPUS);
 }
 
@@ -90,7 +97,17 @@ static int parse_opt(int c, const char *arg, struct opts *o)
 			return -1;
 		o->vcpus = (uint32_t)n;
 		return 0;
-	case 'n': o->name = arg; return 0;
+	case 'n':
+		/* The name makes file names (log, socket): keep to libctrl's rule. */
+		if (!*arg || strlen(arg) >= TESS_NAME_MAX ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "0123456789_.-") != strlen(arg)) {
+			fprintf(stderr, "tess-boot: --name %s: 1 to %d characters of "
+				"[A-Za-z0-9_.-] expected\n", arg, TESS_NAME_MAX - 1);
+			return -1;
+		}
+		o->name = arg;
+		return 0;
 	case 'c': o->cmdline = arg; return 0;
 	case 'l': o->log_path = strcmp(arg, "none") ? arg : NULL; return 0;
 	case 'k':
@@ -107,6 +124,7 @@ static int parse_opt(int c, const char *arg, struct opts *o)
 			return -1;
 		}
 		return 0;
+	case 'S': o->no_socket = 1; return 0;
 	case 'h': usage(stdout); exit(0);
 	default: usage(stderr); return -1;
 	}
@@ -122,6 +140,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "log", required_argument, NULL, 'l' },
 		{ "mark", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "no-socket", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -282,10 +301,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
 		return 1;
 	}
+	/* Before the domain exists: a name already served is refused here. */
+	if (!o.no_socket && attach_open(&b) < 0) {
+		tess_close(b.h);
+		return 1;
+	}
 	b.created = mono_now();
 	domid = tess_domain_create(b.h, o.name, uuid, o.mem_bytes, o.vcpus, TESS_PAGING_HAP);
 	if (domid < 0) {
 		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());
+		attach_close(b.attach);
 		tess_close(b.h);
 		return 1;
 	}
@@ -299,8 +324,11 @@ int main(int argc, char **argv)
 	} else {
 		rc = run_child(&b, exit_str, sizeof(exit_str));
 		printf("\nTESS-BOOT: %s exit=%s\n", o.name, exit_str);
+		fflush(stdout);
+		attach_finish(b.attach, exit_str);
 		print_stats(&b, "stats");
 	}
+	attach_close(b.attach);
 	rc = finish(&b, &before, others, rc);
 	fflush(stdout);
 	free(b.threads);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* tess-boot internals: options, the vCPU threads, the console pump. */
+/* tess-boot internals: options, the vCPU threads, the console pump, the
+ * console socket. */
 #ifndef TESS_BOOT_H
 #define TESS_BOOT_H
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -20,6 +22,7 @@ struct opts {
 	const char *log_path;    /* console log; NULL: none */
 	const char *mark;        /* report time and exits when the console shows it */
 	double timeout;          /* seconds, 0: none */
+	int no_socket;           /* --no-socket: no console socket for tess-console */
 };
 
 /* One thread per vCPU, each inside TESS_IOCTL_RUN (the root scheduler). */
@@ -40,6 +43,7 @@ struct boot {
 	atomic_int stop;         /* timeout or signal: threads give up */
 	double created;          /* CLOCK_MONOTONIC seconds just before the create call */
 	struct vcpu_thread *threads;
+	struct attach *attach;   /* the console socket; NULL with --no-socket */
 };
 
 /* vcpus.c */
@@ -56,5 +60,25 @@ struct console_pump *console_open(struct boot *b, int *err);
 void console_pump(struct console_pump *c, int ms);
 void console_close(struct console_pump *c);
 void print_stats(struct boot *b, const char *what);
+
+/* attach.c: the console socket RUN_DIR/NAME.sock (console-sock.h). Every
+ * function but attach_open takes a NULL attach (no socket) and does nothing. */
+#define ATTACH_NFDS 2
+/* Listen on the socket (b->attach); < 0 with a message on stderr. */
+int attach_open(struct boot *b);
+/* Fill up to ATTACH_NFDS pollfds; want_input: room for client input. */
+int attach_pollfds(struct attach *a, struct pollfd *p, int want_input);
+/* After poll: take new connections, send queued output (never blocks). */
+void attach_service(struct attach *a);
+/* Read client input into buf (up to room bytes); returns the bytes read. */
+size_t attach_input(struct attach *a, char *buf, size_t room);
+/* Child output for the client; a client that cannot keep up is dropped. */
+void attach_output(struct attach *a, const char *buf, size_t n);
+/* The child ended: stop listening, send the rest and the end record
+ * (exit_str; NULL: none) within a bounded time, close the client. */
+void attach_finish(struct attach *a, const char *exit_str);
+/* Remove the socket (only if it is still ours) and stop listening. */
+void attach_close_listener(struct attach *a);
+void attach_close(struct attach *a);
 
 #endif

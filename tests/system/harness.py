@@ -74,6 +74,11 @@ CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer"
                "apic_regs", "apic_timer", "apic_ipi", "uart_irq", "pat", "acpi_off", "uart_io", "ports", "kbd_reset",
                "pvpanic", "rtc"]
 
+# What scenarios/console.sh reports.
+CONSOLE_TESTS = ["module-load", "guest-banner", "attach", "socket-mode", "busy-refused",
+                 "runner-refused", "reattach", "console-log", "poweroff", "runner-exit",
+                 "socket-removed"]
+
 BOOTS = [
     dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",
          expect_cpus=2, expect_mem_mib=1024, timeout=300,
@@ -132,6 +137,17 @@ BOOTS = [
              ("absent", "no-hv-panic", r"\(tess\) E panic: "),
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),
              ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
+         ]),
+    # tess-console attaches to a Linux child's console through tess-boot's
+    # socket (scenarios/console.sh).
+    dict(name="console", smp=2, mem=2048, hv=HV_DEFAULT, scenario="console",
+         timeout=900,
+         checks=[
+             ("scenario", CONSOLE_TESTS),
+             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=console rc=0\b"),
+             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
+             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
+             ("absent", "no-dom0-panic", r"Kernel panic"),
          ]),
 ]
 
