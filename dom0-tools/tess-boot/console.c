@@ -153,8 +153,9 @@ static void console_find_mark(struct console_pump *c, const char *buf, size_t n)
 		n -= take;
 		if (memmem(c->window, c->nwindow, mark, mlen)) {
 			c->marked = 1;
-			printf("\nTESS-BOOT: %s mark '%s' after %.3f s\n", c->b->o->name, mark,
-			       mono_now() - c->b->created);
+			printf("\nTESS-BOOT: %s mark '%s' after %.3f s (%.3f s after the vCPUs "
+			       "started)\n", c->b->o->name, mark, mono_now() - c->b->created,
+			       mono_now() - c->b->started);
 			print_stats(c->b, "mark stats");
 			return;
 		}

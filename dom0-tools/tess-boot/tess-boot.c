@@ -220,6 +220,7 @@ static int run_child(struct boot *b, char *exit_str, size_t size)
 			 strerror(-err));
 		return 1;
 	}
+	b->started = mono_now();
 	err = vcpus_start(b);
 	while (!vcpus_all_done(b)) {
 		console_pump(con, PUMP_MS);

@@ -42,6 +42,7 @@ struct boot {
 	const struct opts *o;
 	atomic_int stop;         /* timeout or signal: threads give up */
 	double created;          /* CLOCK_MONOTONIC seconds just before the create call */
+	double started;          /* ... just before the vCPU threads start */
 	struct vcpu_thread *threads;
 	struct attach *attach;   /* the console socket; NULL with --no-socket */
 };

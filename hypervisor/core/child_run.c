@@ -28,6 +28,28 @@ static void child_report_stop(const struct domain *d, struct tess_run_exit *out)
 	out->gpa = d->crash_gpa;
 }
 
+/* Remember an exit for the crash report (a ring of the last eight). */
+static void child_trace(struct vcpu *v, const struct vm_exit *e)
+{
+	struct vcpu_exit_trace *t = &v->trace[v->trace_pos++ % ARRAY_SIZE(v->trace)];
+
+	t->code = e->raw.code;
+	t->rip = e->rip;
+	t->info1 = e->raw.info1;
+	t->info2 = e->raw.info2;
+}
+
+static void child_trace_dump(struct vcpu *v)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(v->trace); i++) {
+		const struct vcpu_exit_trace *t =
+			&v->trace[(v->trace_pos + i) % ARRAY_SIZE(v->trace)];
+
+		log_warn("  earlier exit: code 0x%lx rip 0x%lx info1 0x%lx info2 0x%lx\n",
+			 t->code, t->rip, t->info1, t->info2);
+	}
+}
+
 static bool child_crash(struct vcpu *v, const struct vm_exit *e, u32 reason,
 			struct tess_run_exit *out, const char *what)
 {
@@ -35,8 +57,8 @@ static bool child_crash(struct vcpu *v, const struct vm_exit *e, u32 reason,
 
 	log_warn("domain: dom%u '%s' vCPU%u: %s at rip 0x%lx (exit %s, code 0x%lx)\n", d->id,
 		 d->name, v->id, what, e->rip, exit_reason_name(e->reason), e->raw.code);
-	if (reason == TESS_CRASH_UNHANDLED || reason == TESS_CRASH_BAD_STATE)
-		hvm->dump(v, LOG_WARN);
+	hvm->dump(v, LOG_WARN);
+	child_trace_dump(v);
 	domain_stop(d, TESS_DOMSTATE_CRASHED, reason);
 	child_report_stop(d, out);
 	return true;
@@ -271,6 +293,7 @@ void child_run(struct vcpu *host, struct vcpu *v, u64 armed_tsc, struct tess_run
 		child_deliver_interrupts(v);
 		hvm->vcpu_run(v, &e);
 		v->exits[e.reason < EXIT_REASON_MAX ? e.reason : EXIT_UNKNOWN]++;
+		child_trace(v, &e);
 		if (child_handle_exit(v, &e, out))
 			break;
 	}

@@ -128,8 +128,14 @@ BOOTS = [
     # Debian's kernel as a child (scenarios/linux.sh): a shell on 1 and on 2
     # vCPUs answering typed commands, poweroff, reboot, a panic reported as
     # a crash while another child runs, and three children at once.
+    # Single-threaded TCG: with one host thread per CPU (MTTCG), QEMU 7.2
+    # sometimes writes the host's state (RIP just after VMRUN, the
+    # hypervisor's CR3 and stack) into a guest's VMCB when several children
+    # run at once; the guest then runs hypervisor code and crashes (about 3
+    # in 15 boots of three children at once, 0 in 15 with thread=single).
+    # See docs/architecture.md, "Not done yet".
     dict(name="linux", smp=2, mem=2048, hv=HV_DEFAULT, scenario="linux",
-         timeout=1200,
+         timeout=1500, accel="tcg,thread=single",
          checks=[
              banner(2, 1024),
              ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-panic", "linux-three"]),
@@ -191,7 +197,7 @@ def read_log(path):
 
 def run_qemu(boot, iso, log, timeout, qemu):
     """Run one boot; returns (how it ended, qemu's own output)."""
-    cmd = [qemu, "-accel", "tcg", "-cpu", boot.get("cpu", QEMU_CPU),
+    cmd = [qemu, "-accel", boot.get("accel", "tcg"), "-cpu", boot.get("cpu", QEMU_CPU),
            "-smp", str(boot["smp"]), "-m", str(boot["mem"]),
            "-display", "none", "-monitor", "none", "-no-reboot",
            "-serial", "file:" + log, "-cdrom", iso]

@@ -82,7 +82,7 @@ for v in $(echo "$vcpus_list" | tr ',' ' '); do
         rc=${rc:-255}
         tr -d '\r' <"$raw" | sed 's/^[0-9.]* //' >"$out"
         grep '^TESS-BOOT: ' "$out"
-        mark_s=$(field "$out" "s/^TESS-BOOT: $name mark 'TESSERA-GUEST:' after \([0-9.]*\) s\$/\1/p")
+        mark_s=$(field "$out" "s/^TESS-BOOT: $name mark 'TESSERA-GUEST:' after [0-9.]* s (\([0-9.]*\) s after the vCPUs started)\$/\1/p")
         mark_stats=$(sed -n "s/^TESS-BOOT: $name mark stats //p" "$out" | head -n 1)
         end_stats=$(sed -n "s/^TESS-BOOT: $name stats //p" "$out" | head -n 1)
         ex=$(field "$out" "s/^TESS-BOOT: $name exit=\([^ ]*\).*/\1/p")

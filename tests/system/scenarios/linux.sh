@@ -21,7 +21,7 @@ KERNEL=/guest/linux/vmlinuz
 INITRD=/guest/linux/initrd.img
 BOOT_WAIT=240       # seconds for a child to reach its shell under TCG
 REPLY_WAIT=60
-END_WAIT=120
+END_WAIT=300
 
 # wait_for FILE REGEX SECONDS: 0 as soon as FILE has a line matching REGEX.
 wait_for() {
