@@ -41,3 +41,23 @@ hv_signature() {
 # Test result lines parsed by tests/system/harness.py.
 test_pass() { echo "TESSERA-TEST PASS $1"; }
 test_fail() { echo "TESSERA-TEST FAIL $1: $2"; }
+
+# tessera_module_load: insmod /lib/modules/tessera.ko and wait up to 5 s for
+# /dev/tessera. Returns 0, or 1 with the reason in $tessera_module_error.
+tessera_module_load() {
+    tessera_module_error=
+    if [ ! -f /lib/modules/tessera.ko ]; then
+        tessera_module_error="/lib/modules/tessera.ko missing from the initramfs"
+        return 1
+    fi
+    if ! insmod /lib/modules/tessera.ko 2>/tmp/insmod.err; then
+        tessera_module_error="insmod failed: $(cat /tmp/insmod.err); $(dmesg | grep tessera | tail -n 2)"
+        return 1
+    fi
+    n=0
+    while [ ! -c /dev/tessera ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    if [ ! -c /dev/tessera ]; then
+        tessera_module_error="/dev/tessera did not appear after insmod"
+        return 1
+    fi
+}

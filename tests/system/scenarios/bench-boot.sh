@@ -41,14 +41,8 @@ case $runs in
         exit 1 ;;
 esac
 
-if ! insmod /lib/modules/tessera.ko 2>/tmp/insmod.err; then
-    echo "TESSERA-BENCH-FAIL setup: insmod failed: $(cat /tmp/insmod.err)"
-    exit 1
-fi
-n=0
-while [ ! -c /dev/tessera ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
-if [ ! -c /dev/tessera ]; then
-    echo "TESSERA-BENCH-FAIL setup: /dev/tessera did not appear"
+if ! tessera_module_load; then
+    echo "TESSERA-BENCH-FAIL setup: $tessera_module_error"
     exit 1
 fi
 

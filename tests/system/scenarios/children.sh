@@ -14,19 +14,10 @@ pass() { test_pass "$1"; }
 fail() { test_fail "$1" "$2"; failed=1; }
 
 # --- module-load -------------------------------------------------------------
-if [ ! -f /lib/modules/tessera.ko ]; then
-    fail module-load "/lib/modules/tessera.ko missing from the initramfs"
-elif ! insmod /lib/modules/tessera.ko 2>/tmp/insmod.err; then
-    fail module-load "insmod failed: $(cat /tmp/insmod.err); $(dmesg | grep tessera | tail -n 2)"
+if tessera_module_load; then
+    pass module-load
 else
-    # devtmpfs creates the node; give it a moment.
-    n=0
-    while [ ! -c /dev/tessera ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
-    if [ -c /dev/tessera ]; then
-        pass module-load
-    else
-        fail module-load "/dev/tessera did not appear after insmod"
-    fi
+    fail module-load "$tessera_module_error"
 fi
 
 # run_child TEST-NAME EXPECT KERNEL [tess-run options...]

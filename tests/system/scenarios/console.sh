@@ -106,16 +106,10 @@ for f in /lib/modules/tessera.ko /bin/tess-boot /bin/tess-console \
          /guest/linux/vmlinuz /guest/linux/initrd.img; do
     [ -e "$f" ] || { fail module-load "$f missing from the initramfs"; give_up "$f missing"; }
 done
-if ! insmod /lib/modules/tessera.ko 2>/tmp/insmod.err; then
-    fail module-load "insmod failed: $(cat /tmp/insmod.err)"
-    give_up "no tessera.ko"
-fi
-n=0
-while [ ! -c /dev/tessera ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-if [ -c /dev/tessera ]; then
+if tessera_module_load; then
     pass module-load
 else
-    fail module-load "/dev/tessera did not appear after insmod"
+    fail module-load "$tessera_module_error"
     give_up "no /dev/tessera"
 fi
 

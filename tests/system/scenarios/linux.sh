@@ -4,10 +4,11 @@
 # through a FIFO on tess-boot's stdin and read from tess-boot's stdout.
 #   linux-1vcpu    1 vCPU: shell, cpus=1 memory_mib=256, a typed command
 #                  answered, the console log kept, `poweroff` -> poweroff
-#   linux-2vcpu    2 vCPUs: cpus=2, both CPUs online and used, `reboot`
-#                  -> reboot
+#   linux-2vcpu    2 vCPUs: cpus=2, both CPUs online and taking timer
+#                  interrupts, `poweroff` -> poweroff
 #   linux-panic    a child that panics (sysrq c) ends as crashed:guest
-#                  while another child keeps running and answering
+#                  while another child keeps running and answering; that
+#                  one's `reboot` -> reboot
 #   linux-three    three children at once all power off; the pool is back
 #                  to its baseline after the last one is destroyed
 # Every wait is bounded; a failure prints the child's output tail.
@@ -89,12 +90,10 @@ finish() {
     return 0
 }
 
-if ! insmod /lib/modules/tessera.ko 2>/tmp/insmod.err; then
-    fail linux-setup "insmod tessera.ko: $(cat /tmp/insmod.err)"
+if ! tessera_module_load; then
+    fail linux-setup "$tessera_module_error"
     exit 1
 fi
-n=0
-while [ ! -c /dev/tessera ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
 for f in "$KERNEL" "$INITRD" /bin/tess-boot; do
     if [ ! -e "$f" ]; then
         fail linux-setup "$f missing from the initramfs"
@@ -117,17 +116,26 @@ stop() {
 hold() { sleep 100000 >"/tmp/$1.in" & eval "hold_$1=$!"; }
 unhold() { eval "kill \$hold_$1" 2>/dev/null; }
 
-# --- linux-1vcpu -------------------------------------------------------------
-start l1 1
-hold l1
-if ! wait_for /tmp/l1.out 'TESSERA-GUEST: shell' "$BOOT_WAIT"; then
-    show_tail l1
-    fail linux-1vcpu "no shell within ${BOOT_WAIT}s"
-elif ! grep -q 'TESSERA-GUEST: cpus=1 memory_mib=256' /tmp/l1.out; then
-    show_tail l1
-    fail linux-1vcpu "banner: $(grep -o 'TESSERA-GUEST: cpus=[^ ]* memory_mib=[0-9]*' /tmp/l1.out)"
-else
+# to_shell NAME VCPUS TEST: start NAME and wait for its shell; fail TEST
+# (returning 1) if none comes or the banner has the wrong CPU count or memory.
+to_shell() {
+    start "$1" "$2"
+    hold "$1"
+    if ! wait_for "/tmp/$1.out" 'TESSERA-GUEST: shell' "$BOOT_WAIT"; then
+        show_tail "$1"
+        fail "$3" "no shell within ${BOOT_WAIT}s"
+        return 1
+    fi
+    if ! grep -q "TESSERA-GUEST: cpus=$2 memory_mib=256" "/tmp/$1.out"; then
+        show_tail "$1"
+        fail "$3" "banner: $(grep -o 'TESSERA-GUEST: cpus=[^ ]* memory_mib=[0-9]*' "/tmp/$1.out")"
+        return 1
+    fi
     sleep 2   # the shell's prompt
+}
+
+# --- linux-1vcpu -------------------------------------------------------------
+if to_shell l1 1 linux-1vcpu; then
     type_into l1 'echo $((6*7))-typed-into-l1'
     if ! wait_for /tmp/l1.out '^42-typed-into-l1' "$REPLY_WAIT"; then
         show_tail l1
@@ -153,28 +161,19 @@ stop l1
 baseline=$(sed -n 's/^TESS-BOOT: pool back to baseline (\([0-9]*\) pages)$/\1/p' /tmp/l1.out)
 
 # --- linux-2vcpu -------------------------------------------------------------
-start l2 2
-hold l2
-if ! wait_for /tmp/l2.out 'TESSERA-GUEST: shell' "$BOOT_WAIT"; then
-    show_tail l2
-    fail linux-2vcpu "no shell within ${BOOT_WAIT}s"
-elif ! grep -q 'TESSERA-GUEST: cpus=2 memory_mib=256' /tmp/l2.out; then
-    show_tail l2
-    fail linux-2vcpu "banner: $(grep -o 'TESSERA-GUEST: cpus=[^ ]* memory_mib=[0-9]*' /tmp/l2.out)"
-else
-    sleep 2
+if to_shell l2 2 linux-2vcpu; then
     # Both CPUs take interrupts (IPIs and timers reach vCPU 1).
     type_into l2 'echo online=$(cat /sys/devices/system/cpu/online) cpu1-irqs=$(awk '"'"'/LOC:/ {print ($3 > 0)}'"'"' /proc/interrupts)'
     if ! wait_for /tmp/l2.out '^online=0-1 cpu1-irqs=1' "$REPLY_WAIT"; then
         show_tail l2
         fail linux-2vcpu "vCPU 1 not online or without local timer interrupts"
     else
-        type_into l2 'reboot'
-        if finish l2 reboot; then
+        type_into l2 'poweroff'
+        if finish l2 poweroff; then
             pass linux-2vcpu
         else
             show_tail l2
-            fail linux-2vcpu "after reboot: $why"
+            fail linux-2vcpu "after poweroff: $why"
         fi
     fi
 fi
@@ -203,8 +202,8 @@ else
             show_tail calm
             fail linux-panic "the other child stopped answering after the crash"
         else
-            type_into calm 'poweroff'
-            if finish calm poweroff; then
+            type_into calm 'reboot'
+            if finish calm reboot; then
                 pass linux-panic
             else
                 show_tail calm
