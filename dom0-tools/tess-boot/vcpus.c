@@ -107,6 +107,12 @@ int vcpus_join(struct boot *b, const char *why, char *exit_str, size_t size)
 		if (b->threads[i].started)
 			pthread_join(b->threads[i].tid, NULL);
 	t = vcpus_verdict(b);
+	if (why)
+		for (uint32_t i = 0; i < b->o->vcpus; i++)
+			if (b->threads[i].started && b->threads[i].err == -EINTR)
+				printf("TESS-BOOT: %s vCPU%u stopped (%s) after an exit at rip 0x%llx\n",
+				       b->o->name, i, why,
+				       (unsigned long long)b->threads[i].ex.rip);
 	if (why && t->err == -EINTR) {
 		snprintf(exit_str, size, "%s", why);
 		return 1;

@@ -126,8 +126,7 @@ int child_pic_vector(struct vcpu *v, bool take)
 	child_uart_io(d, &io);
 	spin_lock(&d->dev_lock);
 	pic_set_irq(&d->pic, COM1_IRQ, uart_irq_pending(&d->uart, &io));
-	if (pic_output(&d->pic))
-		vector = take ? pic_ack(&d->pic) : 0;
+	vector = take ? pic_ack(&d->pic) : pic_peek(&d->pic);
 	spin_unlock(&d->dev_lock);
 	return vector;
 }

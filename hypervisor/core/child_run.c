@@ -76,33 +76,37 @@ static bool child_npf(struct vcpu *v, const struct vm_exit *e, struct tess_run_e
 }
 
 /*
- * Before each entry: fire a due timer, then inject the highest deliverable
- * vector, or ask for an exit when the guest can take it (IF=0 or shadow).
+ * Before each entry: fire a due timer, then offer the highest pending
+ * vector (the vLAPIC's, else the PIC's through LINT0 in ExtINT mode) as a
+ * virtual interrupt; the CPU delivers it when the guest can take it.
  */
-static void child_deliver_interrupts(struct vcpu *v)
+static void child_offer_interrupt(struct vcpu *v)
 {
 	int vector;
-	bool from_pic = false;
 
 	vlapic_timer_check(&v->lapic, rdtsc());
 	vector = vlapic_pending(&v->lapic);
-	if (vector < 0) {
-		vector = child_pic_vector(v, false); /* ExtINT through LINT0 */
-		from_pic = true;
-	}
-	if (vector < 0) {
-		hvm->intr_window(v, false);
-	} else if (!hvm->intr_allowed(v)) {
-		hvm->intr_window(v, true);
-	} else {
-		if (from_pic)
-			vector = child_pic_vector(v, true); /* INTA: the PIC says which */
-		else
-			vlapic_accept(&v->lapic, (u8)vector);
-		if (vector >= 0)
-			hvm->inject_intr(v, (u8)vector);
-		hvm->intr_window(v, false);
-	}
+	v->virq_from_pic = vector < 0;
+	if (vector < 0)
+		vector = child_pic_vector(v, false);
+	v->virq_vector = vector;
+	hvm->virq_set(v, vector);
+}
+
+/*
+ * After an exit, before it is handled: a vector the guest took is now in
+ * service (vLAPIC IRR -> ISR, or the PIC's INTA), as the CPU would have
+ * done when it delivered it.
+ */
+static void child_interrupt_taken(struct vcpu *v)
+{
+	if (v->virq_vector < 0 || !hvm->virq_taken(v))
+		return;
+	if (v->virq_from_pic)
+		child_pic_vector(v, true);
+	else
+		vlapic_accept(&v->lapic, (u8)v->virq_vector);
+	v->virq_vector = -1;
 }
 
 /* An interrupt the guest can take now ends a HLT at once. */
@@ -198,7 +202,7 @@ static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct te
 	case EXIT_HLT:
 		return child_hlt(v, e, out);
 	case EXIT_INTR_WINDOW:
-		return false; /* child_deliver_interrupts() injects it now */
+		return false; /* not asked for any more; harmless */
 	case EXIT_INTR:
 	case EXIT_INIT: /* a physical event: back to dom0, which owns the machine */
 		out->reason = TESS_EXIT_INTERRUPTED;
@@ -290,8 +294,9 @@ void child_run(struct vcpu *host, struct vcpu *v, u64 armed_tsc, struct tess_run
 	fpu_restore(&v->fpu);
 	while (!child_run_ends(v, out)) {
 		child_events_take(v);
-		child_deliver_interrupts(v);
+		child_offer_interrupt(v);
 		hvm->vcpu_run(v, &e);
+		child_interrupt_taken(v);
 		v->exits[e.reason < EXIT_REASON_MAX ? e.reason : EXIT_UNKNOWN]++;
 		child_trace(v, &e);
 		if (child_handle_exit(v, &e, out))

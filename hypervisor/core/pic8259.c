@@ -176,6 +176,18 @@ static int pic_chip_ack(struct pic8259 *c)
 	return irq;
 }
 
+int pic_peek(const struct pic_pair *p)
+{
+	int irq = pic_chip_pending(&p->chip[0]), slave_irq;
+
+	if (irq < 0)
+		return -1;
+	if (irq != CASCADE_IRQ)
+		return p->chip[0].base + irq;
+	slave_irq = pic_chip_pending(&p->chip[1]);
+	return p->chip[1].base + (slave_irq < 0 ? 7 : slave_irq);
+}
+
 int pic_ack(struct pic_pair *p)
 {
 	int irq = pic_chip_ack(&p->chip[0]);

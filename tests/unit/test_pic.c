@@ -1,4 +1,5 @@
 /* Host unit tests for the 8259A pair (hypervisor/core/pic8259.c). */
+#include <string.h>
 #include <tess/pic.h>
 
 #include "tu.h"
@@ -114,6 +115,29 @@ static void cascade(void)
 	CHECK_EQ(pic_ack(&p), 0x3a);
 }
 
+/* pic_peek says what INTA would give, and changes nothing. */
+static void peek_matches_ack(void)
+{
+	struct pic_pair p, before;
+
+	pic_reset(&p);
+	linux_init(&p);
+	CHECK_EQ(pic_peek(&p), -1);
+	pic_write(&p, 0x21, 0xe0);              /* unmask IRQ 0-4 (2: cascade) */
+	pic_write(&p, 0xa1, 0xfe);              /* and IRQ 8 */
+	pic_set_irq(&p, 4, true);
+	pic_set_irq(&p, 8, true);
+	before = p;
+	CHECK_EQ(pic_peek(&p), 0x38);           /* slave via IRQ 2 beats IRQ 4 */
+	CHECK(!memcmp(&before, &p, sizeof(p)));
+	CHECK_EQ(pic_ack(&p), 0x38);
+	CHECK_EQ(pic_peek(&p), -1);             /* IRQ 4 waits below IRQ 2 in service */
+	pic_write(&p, 0xa0, 0x20);
+	pic_write(&p, 0x20, 0x20);
+	CHECK_EQ(pic_peek(&p), 0x34);
+	CHECK_EQ(pic_ack(&p), 0x34);
+}
+
 static void auto_eoi_and_reinit(void)
 {
 	struct pic_pair p;
@@ -138,6 +162,7 @@ static const struct tu_case cases[] = {
 	TU_CASE(level_irq_follows_line),
 	TU_CASE(priority_and_nesting),
 	TU_CASE(cascade),
+	TU_CASE(peek_matches_ack),
 	TU_CASE(auto_eoi_and_reinit),
 };
 

@@ -31,13 +31,17 @@ struct hvm_ops {
 	void (*inject_exception)(struct vcpu *v, u8 vector, bool has_error, u32 error);
 	void (*get_paging)(struct vcpu *v, struct vcpu_paging *p);
 	void (*flush_tlb)(struct vcpu *v); /* guest TLB, at next entry */
-	/* Can an external interrupt be injected now (IF=1, no shadow, no event queued)? */
+	/* Could the guest take an external interrupt now (IF=1, no shadow, no event queued)? */
 	bool (*intr_allowed)(struct vcpu *v);
-	void (*inject_intr)(struct vcpu *v, u8 vector);
 	/* Queue an NMI; false if another event is queued for this entry. */
 	bool (*inject_nmi)(struct vcpu *v);
-	/* Ask for an exit (EXIT_INTR_WINDOW) as soon as the guest can take one. */
-	void (*intr_window)(struct vcpu *v, bool on);
+	/*
+	 * Offer vector (or nothing, -1) as a virtual interrupt that the CPU
+	 * delivers by itself once the guest can take it, with no exit.
+	 */
+	void (*virq_set)(struct vcpu *v, int vector);
+	/* After an exit: did the guest take the vector offered? */
+	bool (*virq_taken)(struct vcpu *v);
 	/* The guest's IA32_PAT (with nested paging it lives in the vendor state). */
 	u64 (*get_pat)(struct vcpu *v);
 	void (*set_pat)(struct vcpu *v, u64 pat);

@@ -36,5 +36,7 @@ void pic_set_irq(struct pic_pair *p, unsigned int irq, bool level);
 bool pic_output(const struct pic_pair *p);
 /* INTA: the vector for the CPU, with IRR -> ISR; -1 if nothing pending. */
 int pic_ack(struct pic_pair *p);
+/* The vector an INTA now would give, changing nothing; -1 if none. */
+int pic_peek(const struct pic_pair *p);
 
 #endif

@@ -65,6 +65,8 @@ struct vcpu {
 	bool passthrough;       /* dom0's: shares the machine's devices */
 	bool initialised;       /* has a register state (SET_STATE done) */
 	bool hlt;               /* executed HLT and not woken yet */
+	int virq_vector;        /* the virtual interrupt offered to a child, or -1 */
+	bool virq_from_pic;     /* ... from the 8259 (INTA when taken), else the vLAPIC */
 	volatile bool halted;   /* its dom0 thread sleeps (HLT or waiting for SIPI) */
 	volatile u32 running;   /* inside a RUN call on some CPU */
 	/* Events from other vCPUs, taken before its next entry (child_ipi.c). */

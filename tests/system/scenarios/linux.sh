@@ -55,7 +55,7 @@ wait_pid() {
 start() {
     rm -f "/tmp/$1.in" "/tmp/$1.out"
     mkfifo "/tmp/$1.in"
-    tess-boot --name "$1" --vcpus "$2" --timeout 900 --cmdline "${3:-}" \
+    tess-boot --name "$1" --vcpus "$2" --timeout 900 --cmdline "nokaslr ${3:-}" \
         "$KERNEL" "$INITRD" <"/tmp/$1.in" >"/tmp/$1.out" 2>&1 &
     eval "pid_$1=$!"
 }

@@ -281,12 +281,6 @@ static bool svm_intr_allowed(struct vcpu *v)
 	       !(vmcb->ctl.eventinj & SVM_EVENTINJ_VALID);
 }
 
-/* External interrupt through EVENTINJ, type 0 (APM 15.20). */
-static void svm_inject_intr(struct vcpu *v, u8 vector)
-{
-	vmcb_of(v)->ctl.eventinj = vector | SVM_EVENTINJ_VALID;
-}
-
 /* NMI through EVENTINJ, type 2, vector 2 (APM 15.20). */
 static bool svm_inject_nmi(struct vcpu *v)
 {
@@ -299,20 +293,26 @@ static bool svm_inject_nmi(struct vcpu *v)
 }
 
 /*
- * A virtual interrupt the guest takes as soon as it can, intercepted, so
- * the exit says "now" (APM 15.21.4, the usual interrupt-window trick).
+ * A virtual interrupt (APM vol. 2 15.21.4): V_IRQ with the vector and the
+ * highest priority, TPR ignored (the vLAPIC already decided). The CPU
+ * delivers it when the guest's IF and interrupt shadow allow, and clears
+ * V_IRQ; no exit is needed. Not EVENTINJ: QEMU 7.2's TCG may deliver an
+ * EVENTINJ interrupt a second time, at a point where the guest has IF=0.
  */
-static void svm_intr_window(struct vcpu *v, bool on)
+static void svm_virq_set(struct vcpu *v, int vector)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
-	if (on) {
-		vmcb->ctl.int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
-		vmcb->ctl.intercept_misc1 |= SVM_INTERCEPT_VINTR;
-	} else {
-		vmcb->ctl.int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
-		vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
-	}
+	vmcb->ctl.int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK);
+	if (vector < 0)
+		return;
+	vmcb->ctl.int_vector = (u32)vector;
+	vmcb->ctl.int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO_MASK;
+}
+
+static bool svm_virq_taken(struct vcpu *v)
+{
+	return !(vmcb_of(v)->ctl.int_ctl & SVM_V_IRQ);
 }
 
 /* With nested paging the guest's PAT is the VMCB's G_PAT (APM 15.25.8). */
@@ -379,9 +379,9 @@ const struct hvm_ops svm_ops = {
 	.get_paging = svm_get_paging,
 	.flush_tlb = svm_flush_tlb,
 	.intr_allowed = svm_intr_allowed,
-	.inject_intr = svm_inject_intr,
 	.inject_nmi = svm_inject_nmi,
-	.intr_window = svm_intr_window,
+	.virq_set = svm_virq_set,
+	.virq_taken = svm_virq_taken,
 	.get_pat = svm_get_pat,
 	.set_pat = svm_set_pat,
 	.dump = svm_dump,
