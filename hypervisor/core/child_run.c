@@ -33,7 +33,7 @@ static void child_trace(struct vcpu *v, const struct vm_exit *e)
 {
 	struct vcpu_exit_trace *t = &v->trace[v->trace_pos++ % ARRAY_SIZE(v->trace)];
 
-	t->code = e->raw.code;
+	t->reason = e->reason;
 	t->rip = e->rip;
 	t->info1 = e->raw.info1;
 	t->info2 = e->raw.info2;
@@ -45,8 +45,8 @@ static void child_trace_dump(struct vcpu *v)
 		const struct vcpu_exit_trace *t =
 			&v->trace[(v->trace_pos + i) % ARRAY_SIZE(v->trace)];
 
-		log_warn("  earlier exit: code 0x%lx rip 0x%lx info1 0x%lx info2 0x%lx\n",
-			 t->code, t->rip, t->info1, t->info2);
+		log_warn("  earlier exit: %s rip 0x%lx info1 0x%lx info2 0x%lx\n",
+			 exit_reason_name(t->reason), t->rip, t->info1, t->info2);
 	}
 }
 

@@ -78,7 +78,7 @@ struct vcpu {
 	struct vlapic lapic;    /* children: the emulated x2APIC */
 	u64 exits[EXIT_REASON_MAX];
 	/* The last exits of a child vCPU, printed when it crashes. */
-	struct vcpu_exit_trace { u64 code, rip, info1, info2; } trace[8];
+	struct vcpu_exit_trace { u32 reason; u64 rip, info1, info2; } trace[8];
 	unsigned int trace_pos;
 	u64 last_npf_gpa, last_npf_rip; /* to catch a fault that repeats forever */
 	u32 npf_repeats;
