@@ -109,26 +109,6 @@ static int sock_alive(const char *path)
 	return r;
 }
 
-/* mkdir -p dir (0755). */
-static int make_dirs(const char *dir)
-{
-	char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; ; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		if (!c)
-			return 0;
-		*p = c;
-	}
-}
-
 /* Remove a stale socket at path; refuse a live one or something else. */
 static int clear_old(const char *name, const char *path)
 {
@@ -216,7 +196,7 @@ int attach_open(struct boot *b)
 		fprintf(stderr, "tess-boot: %s: console socket path %s/%s.sock is too long\n",
 			name, dir, name);
 		r = -ENAMETOOLONG;
-	} else if ((r = make_dirs(dir)) < 0) {
+	} else if ((r = make_dirs(dir, false)) < 0) {
 		fprintf(stderr, "tess-boot: %s: cannot create %s: %s\n", name, dir, strerror(-r));
 	} else if ((r = clear_old(name, a->path)) == 0) {
 		r = listen_on(a);
@@ -323,18 +303,10 @@ void attach_output(struct attach *a, const char *buf, size_t n)
 	client_flush(a);
 }
 
-static double mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 void attach_finish(struct attach *a, const char *exit_str)
 {
 	char line[CONSOLE_LINE_MAX];
-	double end = mono_ms() + FINISH_MS;
+	double end = 1e3 * boot_now() + FINISH_MS;
 
 	if (!a)
 		return;
@@ -351,7 +323,7 @@ void attach_finish(struct attach *a, const char *exit_str)
 	client_flush(a);
 	while (a->nqueue && !a->client_out_dead) {
 		struct pollfd p = { .fd = a->client, .events = POLLOUT };
-		double left = end - mono_ms();
+		double left = end - 1e3 * boot_now();
 
 		if (left <= 0)
 			break;

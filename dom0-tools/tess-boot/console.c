@@ -43,37 +43,12 @@ struct console_pump {
 	int marked;
 };
 
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* mkdir -p for the directory part of path. */
-static void make_parent_dirs(const char *path)
-{
-	char *dir = strdup(path);
-
-	if (!dir)
-		return;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	free(dir);
-}
-
 static int console_open_log(struct console_pump *c, const char *path)
 {
 	time_t t = time(NULL);
 	char when[64];
 
-	make_parent_dirs(path);
+	make_dirs(path, true);
 	c->log = fopen(path, "ae");
 	if (!c->log)
 		return -errno;
@@ -154,8 +129,8 @@ static void console_find_mark(struct console_pump *c, const char *buf, size_t n)
 		if (memmem(c->window, c->nwindow, mark, mlen)) {
 			c->marked = 1;
 			printf("\nTESS-BOOT: %s mark '%s' after %.3f s (%.3f s after the vCPUs "
-			       "started)\n", c->b->o->name, mark, mono_now() - c->b->created,
-			       mono_now() - c->b->started);
+			       "started)\n", c->b->o->name, mark, boot_now() - c->b->created,
+			       boot_now() - c->b->started);
 			print_stats(c->b, "mark stats");
 			return;
 		}

@@ -169,30 +169,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int random_uuid(uint8_t uuid[16])
-{
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, uuid, 16);
-	close(fd);
-	if (n != 16)
-		return -EIO;
-	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40);
-	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);
-	return 0;
-}
-
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -209,7 +185,7 @@ static void install_signals(void)
 /* Run the loaded child until it ends, the timeout or a signal. */
 static int run_child(struct boot *b, char *exit_str, size_t size)
 {
-	double deadline = b->o->timeout ? mono_now() + b->o->timeout : 0;
+	double deadline = b->o->timeout ? boot_now() + b->o->timeout : 0;
 	struct console_pump *con;
 	const char *why = NULL;
 	int err;
@@ -220,13 +196,13 @@ static int run_child(struct boot *b, char *exit_str, size_t size)
 			 strerror(-err));
 		return 1;
 	}
-	b->started = mono_now();
+	b->started = boot_now();
 	err = vcpus_start(b);
 	while (!vcpus_all_done(b)) {
 		console_pump(con, PUMP_MS);
 		if (!why && got_term)
 			why = "interrupted";
-		if (!why && deadline && mono_now() >= deadline)
+		if (!why && deadline && boot_now() >= deadline)
 			why = "timeout";
 		if (why || err) {
 			atomic_store(&b->stop, 1);
@@ -298,7 +274,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	install_signals();
 	if (tess_open(&b.h) < 0 || (others = other_domains(b.h)) < 0 ||
-	    tess_physinfo(b.h, &before) < 0 || random_uuid(uuid) < 0) {
+	    tess_physinfo(b.h, &before) < 0 || tess_uuid_random(uuid) < 0) {
 		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
 		return 1;
 	}
@@ -307,7 +283,7 @@ int main(int argc, char **argv)
 		tess_close(b.h);
 		return 1;
 	}
-	b.created = mono_now();
+	b.created = boot_now();
 	domid = tess_domain_create(b.h, o.name, uuid, o.mem_bytes, o.vcpus, TESS_PAGING_HAP);
 	if (domid < 0) {
 		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -46,6 +47,11 @@ struct boot {
 	struct vcpu_thread *threads;
 	struct attach *attach;   /* the console socket; NULL with --no-socket */
 };
+
+/* util.c */
+double boot_now(void);   /* CLOCK_MONOTONIC, in seconds */
+/* mkdir -p (0755) for path, or with parent_only for the directory part of path. */
+int make_dirs(const char *path, bool parent_only);
 
 /* vcpus.c */
 int vcpus_start(struct boot *b);

@@ -94,31 +94,15 @@ static void console_drain(struct child *c, uint32_t domid, int final)
 
 /* ---- create and load ----------------------------------------------------- */
 
-static int random_uuid(uint8_t uuid[16])
-{
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, uuid, 16);
-	close(fd);
-	if (n != 16)
-		return -EIO;
-	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40);   /* version 4 */
-	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
-	return 0;
-}
-
 /* The new domain's id, or -1 (said on stdout). */
 static int create_domain(struct child *c)
 {
 	uint8_t uuid[16];
 	int domid, err;
 
-	err = random_uuid(uuid);
+	err = tess_uuid_random(uuid);
 	if (err < 0) {
-		out("TESS-RUN: %s error: /dev/urandom: %s\n", c->name, strerror(-err));
+		out("TESS-RUN: %s error: %s\n", c->name, tess_last_error());
 		return -1;
 	}
 	domid = tess_domain_create(c->h, c->name, uuid, c->o->mem_bytes, 1, TESS_PAGING_HAP);

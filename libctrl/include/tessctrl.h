@@ -68,6 +68,8 @@ int tess_domain_create(tess_handle *h, const char *name, const uint8_t uuid[16],
 		       uint64_t memory_bytes, uint32_t max_vcpus, uint32_t paging);
 /* Destroy a domain and return its memory to the pool. */
 int tess_domain_destroy(tess_handle *h, uint32_t domid);
+/* A random (version 4) UUID for a new domain, from /dev/urandom. */
+int tess_uuid_random(uint8_t uuid[16]);
 int tess_domain_pause(tess_handle *h, uint32_t domid);
 int tess_domain_unpause(tess_handle *h, uint32_t domid);
 /* State, memory, name and UUID of one domain. */

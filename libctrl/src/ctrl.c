@@ -446,3 +446,19 @@ int tess_console_write(tess_handle *h, uint32_t domid, const void *buf, size_t l
 	return (int)call(h, "console_write", what, TESS_HC_CONSOLE_WRITE, domid, 0, len, 0,
 			 (void *)(uintptr_t)buf, len, 1, TESS_BUF_IN);
 }
+
+int tess_uuid_random(uint8_t uuid[16])
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return tess__fail(-errno, "uuid", "/dev/urandom: %s", strerror(errno));
+	n = read(fd, uuid, 16);
+	close(fd);
+	if (n != 16)
+		return tess__fail(-EIO, "uuid", "/dev/urandom: short read");
+	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40);   /* version 4 */
+	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	return 0;
+}
