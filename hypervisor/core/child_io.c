@@ -4,12 +4,15 @@
  * 8259 pair (core/pic8259.c), the CMOS RTC (0x70/0x71, core/rtc_cmos.c),
  * the keyboard controller's pulse-reset command (0xfe to port 0x64, how
  * PCs reboot), the ACPI PM1a event and control blocks of the builder's
- * FADT (S5 = power off) and a pvpanic port (0x505) through which a
+ * FADT (core/acpi_pm1.c: S5 = power off; the power button dom0 presses
+ * raises the SCI on IRQ 9) and a pvpanic port (0x505) through which a
  * panicking guest reports its crash.
  * Every other port behaves as an empty ISA bus: reads return all ones,
  * writes go nowhere, so a guest probing for hardware finds none.
  */
+#include <tess/acpi_pm1.h>
 #include <tess/child_io.h>
+#include <tess/child_ipi.h>
 #include <tess/domain.h>
 #include <tess/hvm.h>
 #include <tess/log.h>
@@ -21,27 +24,6 @@
 #define COM1_IRQ 4
 #define KBC_COMMAND 0x64
 #define KBC_PULSE_RESET 0xfe
-/*
- * The ACPI fixed hardware the child's FADT names (ACPI 6.5 4.8.3): the PM1a
- * event block (status and enable, 2 bytes each) and the PM1a control block.
- * No event ever happens, so PM1_STS reads 0 and ignores writes. PM1_EN
- * keeps the enable bits the guest sets (so that ACPICA, which reads an
- * enable bit back after setting it, finds the global lock and RTC events
- * enabled) but nothing ever raises them. PM1_CNT reads SCI_EN (ACPI mode
- * is always on); SLP_TYP is bits 10-12 and SLP_EN bit 13, and SLP_TYP 5 is
- * the DSDT's _S5.
- */
-#define ACPI_PM1A_EVT 0x600
-#define ACPI_PM1A_EN 0x602
-#define ACPI_PM1A_EVT_LEN 4
-/* TMR_EN, GBL_EN, PWRBTN_EN, SLPBTN_EN, RTC_EN, PCIEXP_WAKE_DIS */
-#define ACPI_PM1_EN_BITS 0x4721
-#define ACPI_PM1A_CNT 0x604
-#define ACPI_PM1A_CNT_LEN 2
-#define ACPI_PM1_SCI_EN 0x0001
-#define ACPI_PM1_SLP_EN 0x2000
-#define ACPI_PM1_SLP_TYP_SHIFT 10
-#define ACPI_SLP_TYP_S5 5
 /*
  * pvpanic (QEMU's docs/specs/pvpanic.rst; Linux drivers/misc/pvpanic/),
  * named in the child's DSDT as device QEMU0001 with this one I/O port. A
@@ -95,7 +77,23 @@ static void child_uart_io(struct domain *d, struct uart_io *io)
 	io->ctx = &d->console;
 }
 
-/* One byte-wide access to COM1 or the PIC; the caller holds dev_lock. */
+/*
+ * Drive the PIC's inputs from the devices' interrupt levels: COM1 on IRQ 4
+ * (console input may have arrived since) and the ACPI SCI on IRQ 9, which
+ * stays asserted while an enabled event's status bit is set. Linux makes
+ * IRQ 9 level-triggered in the ELCR; as an edge it still latches one
+ * request per rising level. The caller holds dev_lock.
+ */
+static void child_sample_irqs(struct domain *d)
+{
+	struct uart_io io;
+
+	child_uart_io(d, &io);
+	pic_set_irq(&d->pic, COM1_IRQ, uart_irq_pending(&d->uart, &io));
+	pic_set_irq(&d->pic, ACPI_SCI_IRQ, acpi_pm1_sci(&d->pm1));
+}
+
+/* One byte-wide access to COM1, the PIC or PM1a; the caller holds dev_lock. */
 static u8 child_device_byte(struct domain *d, u16 port, bool in, u8 value)
 {
 	struct uart_io io;
@@ -106,56 +104,55 @@ static u8 child_device_byte(struct domain *d, u16 port, bool in, u8 value)
 		pic_write(&d->pic, port, value);
 		return value;
 	}
-	child_uart_io(d, &io);
-	if (in)
-		value = uart_read(&d->uart, port - COM1_BASE, &io);
-	else
-		uart_write(&d->uart, port - COM1_BASE, value, &io);
-	pic_set_irq(&d->pic, COM1_IRQ, uart_irq_pending(&d->uart, &io));
+	if (acpi_pm1_port(port)) {
+		if (in)
+			return acpi_pm1_read(&d->pm1, port);
+		acpi_pm1_write(&d->pm1, port, value); /* may change the SCI */
+	} else {
+		child_uart_io(d, &io);
+		if (in)
+			value = uart_read(&d->uart, port - COM1_BASE, &io);
+		else
+			uart_write(&d->uart, port - COM1_BASE, value, &io);
+	}
+	child_sample_irqs(d);
 	return value;
+}
+
+static bool child_device_port(u16 port)
+{
+	return (port >= COM1_BASE && port < COM1_BASE + UART_NR_REGS) || pic_port(port) ||
+	       acpi_pm1_port(port);
 }
 
 int child_pic_vector(struct vcpu *v, bool take)
 {
 	struct domain *d = v->dom;
-	struct uart_io io;
 	int vector = -1;
 
 	if (v->id != 0 || !vlapic_extint_enabled(&v->lapic))
 		return -1;
-	child_uart_io(d, &io);
 	spin_lock(&d->dev_lock);
-	pic_set_irq(&d->pic, COM1_IRQ, uart_irq_pending(&d->uart, &io));
+	child_sample_irqs(d);
 	vector = take ? pic_ack(&d->pic) : pic_peek(&d->pic);
 	spin_unlock(&d->dev_lock);
 	return vector;
 }
 
 /*
- * One byte of the ACPI fixed hardware: PM1a_EN keeps its enable bits,
- * PM1a_CNT reads SCI_EN, the rest reads 0. The caller holds dev_lock.
+ * dom0 pressed the power button (ACPI 6.5 4.8.2.2.1). The SCI reaches the
+ * PIC now; vCPU 0, which takes the PIC's interrupts, sees it before its
+ * next entry. If it runs on another CPU it is kicked so that happens at
+ * once; if its dom0 thread sleeps, dom0's module wakes it after this call.
  */
-static u8 child_acpi_byte(struct domain *d, u16 port, bool in, u8 value)
+void child_power_button(struct domain *d)
 {
-	if (port == ACPI_PM1A_EN || port == ACPI_PM1A_EN + 1) {
-		unsigned int shift = 8u * (port - ACPI_PM1A_EN);
-
-		if (!in)
-			d->acpi_pm1_en = (u16)(((d->acpi_pm1_en & ~(0xffu << shift)) |
-						(u32)value << shift) & ACPI_PM1_EN_BITS);
-		return (u8)(d->acpi_pm1_en >> shift);
-	}
-	if (!in)
-		return value;
-	if (port == ACPI_PM1A_CNT)
-		return ACPI_PM1_SCI_EN;
-	return 0;
-}
-
-static bool child_acpi_port(u16 port)
-{
-	return (port >= ACPI_PM1A_EVT && port < ACPI_PM1A_EVT + ACPI_PM1A_EVT_LEN) ||
-	       (port >= ACPI_PM1A_CNT && port < ACPI_PM1A_CNT + ACPI_PM1A_CNT_LEN);
+	spin_lock(&d->dev_lock);
+	acpi_pm1_press_power_button(&d->pm1);
+	child_sample_irqs(d);
+	spin_unlock(&d->dev_lock);
+	if (d->vcpus[0])
+		child_kick_vcpu(d->vcpus[0]);
 }
 
 static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 size)
@@ -167,7 +164,7 @@ static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 
 		u16 p = (u16)(port + i);
 		u8 byte = (u8)(value >> (8 * i));
 
-		if ((p >= COM1_BASE && p < COM1_BASE + UART_NR_REGS) || pic_port(p)) {
+		if (child_device_port(p)) {
 			spin_lock(&d->dev_lock);
 			byte = child_device_byte(d, p, in, byte);
 			spin_unlock(&d->dev_lock);
@@ -180,10 +177,6 @@ static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 
 			else
 				rtc_cmos_write(&d->rtc, p, byte, now);
 			spin_unlock(&d->dev_lock);
-		} else if (child_acpi_port(p)) {
-			spin_lock(&d->dev_lock);
-			byte = child_acpi_byte(d, p, in, byte);
-			spin_unlock(&d->dev_lock);
 		} else if (p == PVPANIC_PORT) {
 			byte = in ? PVPANIC_EVENTS : byte; /* a write is handled by child_io() */
 		} else if (in) {
@@ -192,20 +185,6 @@ static u32 child_port_access(struct domain *d, u16 port, bool in, u32 value, u8 
 		result |= (u32)byte << (8 * i);
 	}
 	return result;
-}
-
-/* Does this OUT write SLP_EN with SLP_TYP S5 into PM1a_CNT (either byte width)? */
-static bool child_acpi_poweroff(u16 port, u32 value, u8 size)
-{
-	u32 cnt;
-
-	if (port == ACPI_PM1A_CNT && size >= 2)
-		cnt = value & 0xffff;
-	else if (port == ACPI_PM1A_CNT + 1 && size == 1)
-		cnt = (value & 0xff) << 8;
-	else
-		return false;
-	return (cnt & ACPI_PM1_SLP_EN) && ((cnt >> ACPI_PM1_SLP_TYP_SHIFT) & 7) == ACPI_SLP_TYP_S5;
 }
 
 /* Does this OUT write PANICKED into the pvpanic port (at any width)? */
@@ -261,7 +240,7 @@ bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out
 	hvm->advance_rip(v, e->insn_len);
 	if (!e->io.in && e->io.port == KBC_COMMAND && (value & 0xff) == KBC_PULSE_RESET)
 		return child_io_shutdown(d, TESS_SHUTDOWN_REBOOT, out);
-	if (!e->io.in && child_acpi_poweroff(e->io.port, value, e->io.size))
+	if (!e->io.in && acpi_pm1_s5_requested(e->io.port, value, e->io.size))
 		return child_io_shutdown(d, TESS_SHUTDOWN_POWEROFF, out);
 	if (!e->io.in && child_pvpanic_panicked(e->io.port, value, e->io.size)) {
 		log_warn("domain: dom%u '%s' vCPU%u reported a guest panic (pvpanic): crashed\n",

@@ -38,8 +38,6 @@ static void child_ipi_mark(struct vcpu *t, const struct vlapic_ipi *ipi)
 
 static void child_vcpu_notify(struct vcpu *from, struct vcpu *t)
 {
-	struct percpu *c;
-
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the event, then halted */
 	if (t == from)
 		return;
@@ -47,9 +45,7 @@ static void child_vcpu_notify(struct vcpu *from, struct vcpu *t)
 		from->wake_vcpus |= 1ull << t->id;
 		return;
 	}
-	c = __atomic_load_n(&t->pcpu, __ATOMIC_ACQUIRE);
-	if (t->running && c && c != this_cpu())
-		kick_cpu(c);
+	child_kick_vcpu(t);
 }
 
 static bool child_ipi_targets(const struct vcpu *from, const struct vcpu *t,
@@ -106,16 +102,17 @@ void child_events_take(struct vcpu *v)
 	}
 }
 
+void child_kick_vcpu(struct vcpu *t)
+{
+	struct percpu *c = __atomic_load_n(&t->pcpu, __ATOMIC_ACQUIRE);
+
+	if (t->running && c && c != this_cpu())
+		kick_cpu(c);
+}
+
 void child_kick_running(struct domain *d)
 {
-	for (unsigned int i = 0; i < d->max_vcpus; i++) {
-		struct vcpu *t = d->vcpus[i];
-		struct percpu *c;
-
-		if (!t)
-			continue;
-		c = __atomic_load_n(&t->pcpu, __ATOMIC_ACQUIRE);
-		if (t->running && c && c != this_cpu())
-			kick_cpu(c);
-	}
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i])
+			child_kick_vcpu(d->vcpus[i]);
 }

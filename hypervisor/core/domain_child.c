@@ -128,7 +128,7 @@ static int domain_build(struct domain *d, const struct tess_domain_create *req)
 	uart_init(&d->uart);
 	pic_reset(&d->pic);
 	rtc_cmos_reset(&d->rtc);
-	d->acpi_pm1_en = 0;
+	acpi_pm1_reset(&d->pm1);
 	d->paging_mode = req->paging;
 	d->max_vcpus = req->max_vcpus;
 	d->p2m.ops = &npt_paging_ops;

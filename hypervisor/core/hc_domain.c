@@ -1,4 +1,5 @@
 /* Domain management hypercalls (dom0 only; the table checks the caller). */
+#include <tess/child_io.h>
 #include <tess/child_ipi.h>
 #include <tess/domain.h>
 #include <tess/hypercall.h>
@@ -78,6 +79,36 @@ s64 hc_domain_unpause(struct vcpu *v, const u64 *a)
 {
 	(void)v;
 	return domain_set_paused(a[0], false);
+}
+
+/*
+ * a0 = domid: press the child's ACPI power button, as `virsh shutdown`
+ * does: the guest is asked, not forced, and decides itself whether and
+ * how to power off. Dom0 (0 or TESS_DOMID_SELF) has no such button: its
+ * ACPI is the machine's own. A running or paused child takes the press
+ * (a paused one sees it when unpaused); one that never ran, or has
+ * stopped, cannot act on it.
+ */
+s64 hc_domain_power_button(struct vcpu *v, const u64 *a)
+{
+	struct domain *d;
+	s64 rc = 0;
+
+	(void)v;
+	if (a[0] == 0 || a[0] == TESS_DOMID_SELF)
+		return -TESS_EINVAL;
+	spin_lock(&domains_lock);
+	d = child_find(a[0]);
+	if (!d)
+		rc = -TESS_ENOENT;
+	else if (d->state != TESS_DOMSTATE_RUNNING && d->state != TESS_DOMSTATE_PAUSED)
+		rc = -TESS_EBUSY;
+	else {
+		child_power_button(d);
+		log_info("domain: dom%u '%s': power button pressed\n", d->id, d->name);
+	}
+	spin_unlock(&domains_lock);
+	return rc;
 }
 
 s64 hc_domain_info(struct vcpu *v, const u64 *a)

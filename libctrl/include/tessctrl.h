@@ -72,6 +72,13 @@ int tess_domain_destroy(tess_handle *h, uint32_t domid);
 int tess_uuid_random(uint8_t uuid[16]);
 int tess_domain_pause(tess_handle *h, uint32_t domid);
 int tess_domain_unpause(tess_handle *h, uint32_t domid);
+/* Press the child's ACPI power button (what `virsh shutdown` does): the
+ * guest is asked to power off and may take its time, or ignore it; wait for
+ * its RUN to end with TESS_EXIT_SHUTDOWN. A paused child sees the press when
+ * unpaused. Returns 0, or < 0: -EINVAL for dom0, -ENOENT for no such
+ * domain, -EBUSY when it is neither running nor paused (never started, or
+ * already shut down or crashed), -ENOSYS before interface version 0.3. */
+int tess_domain_power_button(tess_handle *h, uint32_t domid);
 /* State, memory, name and UUID of one domain. */
 int tess_domain_info(tess_handle *h, uint32_t domid, struct tess_domain_info *info);
 /* Store up to max domids (dom0 included) in ids; returns how many exist

@@ -300,6 +300,36 @@ int tess_domain_unpause(tess_handle *h, uint32_t domid)
 	return domid_call(h, "domain_unpause", TESS_HC_DOMAIN_UNPAUSE, domid);
 }
 
+int tess_domain_power_button(tess_handle *h, uint32_t domid)
+{
+	const char *op = "domain_power_button";
+	long r;
+
+	if (!h)
+		return tess__fail(-EBADF, op, "no handle (tess_open first)");
+	r = tess_hypercall(h, TESS_HC_DOMAIN_POWER_BUTTON, domid, 0, 0, 0, NULL, 0, 0, 0);
+	if (r >= 0)
+		return 0;
+	switch (-r) {
+	case EINVAL:
+		return tess__fail((int)r, op, "domain %u: dom0 has no virtual power button "
+				  "(its ACPI hardware is the machine's)", domid);
+	case ENOENT:
+		return tess__fail((int)r, op, "domain %u: no such domain", domid);
+	case EBUSY:
+		return tess__fail((int)r, op, "domain %u: not running or paused (never started, "
+				  "or already shut down)", domid);
+	case ENOSYS:
+		return tess__fail((int)r, op, "the hypervisor has no power-button call "
+				  "(interface older than 0.3)");
+	case EPERM:
+		return tess__fail((int)r, op, "not permitted (not dom0?)");
+	default:
+		return tess__fail(r < -4095 ? -EIO : (int)r, op, "domain %u: %s", domid,
+				  strerror((int)-r));
+	}
+}
+
 int tess_domain_info(tess_handle *h, uint32_t domid, struct tess_domain_info *info)
 {
 	char what[32];

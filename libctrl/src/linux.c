@@ -175,10 +175,12 @@ static void build_page_tables(uint64_t *pt /* PT_BYTES / 8 entries */)
  * mode Linux drops the 8259 (acpi_generic_reduced_hw_init), and the 8259 is
  * what carries COM1's IRQ 4 to the x2APIC's LINT0. The fixed hardware is
  * the least ACPI allows (ACPI 6.5 4.8): a PM1a event block at port 0x600
- * (status and enable read 0, writes are ignored) and a PM1a control block at
- * 0x604 (reads SCI_EN, so Linux finds ACPI mode already on; SMI_CMD is 0),
- * the same ports QEMU's PIIX4 uses. The SCI is IRQ 9 and never fires. No PM
- * timer, no GPE blocks. A FACS with no waking vector and no global lock
+ * (status and enable) and a PM1a control block at 0x604 (reads SCI_EN, so
+ * Linux finds ACPI mode already on; SMI_CMD is 0), the same ports QEMU's
+ * PIIX4 uses. The SCI is IRQ 9. The one event is the fixed power button
+ * (PWR_BUTTON flag clear, 5.2.9 and 4.8.2.2.1): dom0 presses it to ask the
+ * child to shut down, and Linux's button driver turns the SCI into a
+ * KEY_POWER press. No sleep button, no PM timer, no GPE blocks. A FACS with no waking vector and no global lock
  * owner. The reset register is port 0x64 with value 0xfe; physical
  * destination mode is forced because the child's x2APIC delivers IPIs by
  * physical id only. IAPC_BOOT_ARCH: legacy devices (COM1 is not enumerated
@@ -372,8 +374,9 @@ static void build_acpi(unsigned char *buf, uint32_t nr_vcpus)
 					       * present; 8042 (bit 1) clear; CMOS RTC not
 					       * present (bit 5) clear: it is at 0x70 */
 	put32(fadt + 112, (1u << 0) |         /* WBINVD */
-			  (1u << 4) |         /* PWR_BUTTON: no fixed power button */
-			  (1u << 5) |         /* SLP_BUTTON: no fixed sleep button */
+			  (1u << 5) |         /* SLP_BUTTON: no fixed sleep button; PWR_BUTTON
+					       * (bit 4) clear: the power button is fixed
+					       * hardware (PM1a PWRBTN_STS/EN) */
 			  (1u << 10) |        /* RESET_REG_SUP */
 			  (1u << 19));        /* FORCE_APIC_PHYSICAL_DESTINATION_MODE */
 	acpi_gas_io8(fadt + 116, 0x64);       /* RESET_REG */

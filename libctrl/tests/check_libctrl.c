@@ -332,6 +332,13 @@ static void test_errors(void)
 	err = tess_version(&h, &v);
 	result(err == -EBADF && strncmp(tess_last_error(), "version: ", 9) == 0,
 	       "ioctl-error", "err %d: '%s'", err, tess_last_error());
+	err = tess_domain_power_button(NULL, 3);
+	result(err == -EBADF && strcmp(tess_last_error(), "domain_power_button: no handle "
+	       "(tess_open first) (EBADF)") == 0,
+	       "power-button-no-handle", "err %d: '%s'", err, tess_last_error());
+	err = tess_domain_power_button(&h, 3);
+	result(err == -EBADF && strncmp(tess_last_error(), "domain_power_button: domain 3: ",
+	       31) == 0, "power-button-ioctl-error", "err %d: '%s'", err, tess_last_error());
 
 	{
 		static const uint64_t args[4] = { 1, 2, 3, 4 };

@@ -159,7 +159,7 @@ static void check_acpi(const char *tag, const struct fake *f, uint32_t nr)
 
 	snprintf(name, sizeof(name), "%s-acpi-fadt", tag);
 	result(fadt && rd32(fadt + 40) == 0 && fadt[131] == 5 &&
-	       rd32(fadt + 112) == 0x00080431u &&                 /* not HW_REDUCED */
+	       rd32(fadt + 112) == 0x00080421u &&  /* not HW_REDUCED; fixed power button */
 	       rd16(fadt + 109) == 0x0005 &&     /* legacy, no VGA; 8042 and CMOS RTC bits clear */
 	       fadt[108] == 0 &&                                  /* no CENTURY index */
 	       rd16(fadt + 46) == 9 && rd32(fadt + 48) == 0 &&    /* SCI 9, no SMI_CMD */

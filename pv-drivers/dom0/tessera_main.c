@@ -10,8 +10,8 @@
  *   TESS_IOCTL_RUN        the root scheduler's RUN loop for one child vCPU
  *                         (DESIGN D5, tessera_run.c).
  * After a hypercall that changes what a halted vCPU waits for (console
- * input, pause, unpause, destroy), the threads sleeping for that domain's
- * vCPUs are woken to look again.
+ * input, a power-button press, pause, unpause, destroy), the threads
+ * sleeping for that domain's vCPUs are woken to look again.
  */
 #define pr_fmt(fmt) "tessera: " fmt
 
@@ -66,6 +66,9 @@ static void tess_after_hypercall(const struct tess_ioctl_hypercall *hc)
 	case TESS_HC_CONSOLE_WRITE:	/* input for COM1, on vCPU 0's 8259 */
 		if (hc->result > 0)
 			tess_wake_vcpus(hc->arg[0], 1);
+		break;
+	case TESS_HC_DOMAIN_POWER_BUTTON:	/* the SCI, on vCPU 0's 8259 too */
+		tess_wake_vcpus(hc->arg[0], 1);
 		break;
 	case TESS_HC_DOMAIN_PAUSE:
 	case TESS_HC_DOMAIN_UNPAUSE:

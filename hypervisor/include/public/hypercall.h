@@ -62,7 +62,8 @@ typedef int64_t tess_s64;
 #define TESS_HC_CONSOLE_READ    13  /* any:  a0 = domid, a1 = GPA (out), a2 = len -> bytes */
 #define TESS_HC_DOMAIN_STATS    14  /* dom0: a0 = domid, a1 = GPA of struct tess_exit_stats (out) */
 #define TESS_HC_SHUTDOWN        15  /* any child: a0 = TESS_SHUTDOWN_* (does not return) */
-#define TESS_HC_COUNT           16
+#define TESS_HC_DOMAIN_POWER_BUTTON 16 /* dom0: a0 = domid: press its ACPI power button (0.3) */
+#define TESS_HC_COUNT           17
 
 /* Errors, as negative values in RAX (Linux errno numbers). */
 #define TESS_EPERM   1   /* caller may not make this call */

@@ -5,6 +5,7 @@
 #include <public/hypercall.h>
 #include <tess/exit.h>
 
+struct domain;
 struct vcpu;
 
 /*
@@ -20,5 +21,12 @@ bool child_io(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out
  * the PIC acknowledges it (INTA).
  */
 int child_pic_vector(struct vcpu *v, bool take);
+/*
+ * Press the domain's ACPI power button: PWRBTN_STS is set and, while the
+ * guest has PWRBTN_EN set, the SCI (IRQ 9) is asserted until the guest
+ * clears the status. Kicks vCPU 0 if it runs on another CPU; a sleeping
+ * vCPU 0 must be woken by dom0 (as after console input).
+ */
+void child_power_button(struct domain *d);
 
 #endif

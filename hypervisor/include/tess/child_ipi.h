@@ -15,6 +15,8 @@ struct vcpu;
 void child_ipi_send(struct vcpu *from, const struct vlapic_ipi *ipi);
 /* Take the NMI, INIT and SIPI that other vCPUs sent v (before an entry). */
 void child_events_take(struct vcpu *v);
+/* Kick v if it runs on another CPU, so it looks at its events now. */
+void child_kick_vcpu(struct vcpu *v);
 /* Kick every vCPU of d that runs on another CPU (stop, pause). */
 void child_kick_running(struct domain *d);
 

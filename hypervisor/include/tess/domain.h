@@ -3,6 +3,7 @@
 #define TESS_DOMAIN_H
 
 #include <public/hypercall.h>
+#include <tess/acpi_pm1.h>
 #include <tess/console.h>
 #include <tess/e820.h>
 #include <tess/paging.h>
@@ -41,8 +42,8 @@ struct domain {
 	struct uart16550 uart;       /* children: COM1 on the console rings (IRQ 4) */
 	struct pic_pair pic;         /* children: the 8259 pair, feeding vCPU 0's LINT0 */
 	struct rtc_cmos rtc;         /* children: the CMOS RTC at 0x70/0x71 */
-	u16 acpi_pm1_en;             /* children: the ACPI PM1a_EN register */
-	spinlock_t dev_lock;         /* uart, pic, rtc and acpi_pm1_en */
+	struct acpi_pm1 pm1;         /* children: the ACPI PM1a registers (SCI on IRQ 9) */
+	spinlock_t dev_lock;         /* uart, pic, rtc and pm1 */
 	u64 scratch_pa;              /* stands in for memory the domain may not touch */
 	u64 protected_faults;
 	u64 crash_gpa;
