@@ -1,16 +1,17 @@
 #!/bin/bash
-# run-qemu.sh ISO [--smp N] [--mem MiB] [--no-npt] [--log FILE] [--timeout S]
+# run-qemu.sh ISO [--smp N] [--mem MiB] [--no-npt] [--accel A] [--log FILE] [--timeout S]
 # Boot a Tessera ISO interactively under QEMU TCG with AMD SVM emulated.
 # The serial console is on this terminal; Ctrl-A X quits, Ctrl-A C toggles
 # the QEMU monitor.  --log also copies the serial output to FILE.
 set -euo pipefail
 
-iso="" smp=2 mem=2048 cpu="qemu64,+svm,+npt" log="" timeout_s=""
+iso="" smp=2 mem=2048 cpu="qemu64,+svm,+npt" log="" timeout_s="" accel=tcg
 while [[ $# -gt 0 ]]; do
     case $1 in
         --smp) smp=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
         --no-npt) cpu="qemu64,+svm"; shift ;;
+        --accel) accel=$2; shift 2 ;;
         --log) log=$2; shift 2 ;;
         --timeout) timeout_s=$2; shift 2 ;;
         -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -18,9 +19,9 @@ while [[ $# -gt 0 ]]; do
         *) [[ -z $iso ]] || { echo "run-qemu: one ISO only" >&2; exit 2; }; iso=$1; shift ;;
     esac
 done
-[[ -n $iso && -f $iso ]] || { echo "usage: run-qemu.sh ISO [--smp N] [--mem MiB] [--no-npt] [--log FILE] [--timeout S]" >&2; exit 2; }
+[[ -n $iso && -f $iso ]] || { echo "usage: run-qemu.sh ISO [--smp N] [--mem MiB] [--no-npt] [--accel A] [--log FILE] [--timeout S]" >&2; exit 2; }
 
-args=(-accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot -cdrom "$iso")
+args=(-accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot -cdrom "$iso")
 if [[ -n $log ]]; then
     # Same console as -serial mon:stdio, plus a copy of everything in $log.
     args+=(-display none -chardev "stdio,id=con0,mux=on,signal=off,logfile=$log"

@@ -2,7 +2,8 @@
 # run-suite.sh: run every test tier and summarise.
 #   1. host unit tests:  make -C tests/unit check-unit  (if that target exists)
 #   2. libctrl self-check: make -C libctrl check-libctrl
-#   3. system tests:     tests/system/harness.py $HARNESS_ARGS
+#   3. tess CLI on the host: tests/cli/run-cli.sh
+#   4. system tests:     tests/system/harness.py $HARNESS_ARGS
 # Each tier prints "PASS: ..." / "FAIL: ..." lines; the last line of output is
 # "N passed, N failed".  Exit 1 if anything failed or nothing ran.
 # Run from the top build directory (make check does that).  Environment:
@@ -38,6 +39,14 @@ if [[ -f libctrl/Makefile ]]; then
     fi
 else
     echo "FAIL: libctrl/build: libctrl/Makefile missing (run configure)" | tee -a "$out"
+fi
+
+echo "=== tess CLI (host: help, examples, broken definitions, man pages, completion)"
+cli_rc=0
+bash "$src/tests/cli/run-cli.sh" dom0-tools/tess/tess "$src" 2>&1 | tee -a "$out" \
+    || cli_rc=${PIPESTATUS[0]}
+if [[ $cli_rc -ne 0 ]] && ! grep -q '^FAIL: cli/' "$out"; then
+    echo "FAIL: cli/run: run-cli.sh exited with status $cli_rc" | tee -a "$out"
 fi
 
 echo "=== system tests"

@@ -80,8 +80,10 @@ struct console_pump *console_open(struct boot *b, int *err)
 	if (!c)
 		return NULL;
 	c->b = b;
-	c->attached = 1;
-	c->stdin_open = 1;
+	/* A runner in the background (--daemon) has no terminal: its stdout
+	 * is the runner log, which should not hold the console twice. */
+	c->attached = !b->o->daemon;
+	c->stdin_open = !b->o->daemon;
 	if (b->o->mark && !(c->window = malloc(strlen(b->o->mark) + 4096))) {
 		free(c);
 		return NULL;

@@ -4,7 +4,9 @@
  * builder) and be its console.
  *
  *   tess-boot [--mem MiB] [--vcpus N] [--name N] [--cmdline S] [--log FILE]
- *             [--mark TEXT] [--timeout S] [--no-socket] KERNEL [INITRD]
+ *             [--mark TEXT] [--timeout S] [--no-socket] [--uuid U]
+ *             [--paging hap|shadow] [--on-poweroff A] [--on-reboot A]
+ *             [--on-crash A] [--daemon] KERNEL [INITRD]
  *
  * Creates the domain, loads the kernel with tess_load_linux(), runs each
  * vCPU on its own thread (vcpus.c) and pumps the console from the main
@@ -13,9 +15,12 @@
  * /run/tessera/NAME.sock for tess-console (attach.c). When the child ends it prints
  *   TESS-BOOT: <name> exit=poweroff|reboot|crashed:<reason>|timeout|interrupted
  *   TESS-BOOT: <name> stats ...
- * destroys the domain and checks that the pool's free pages are back to
+ * does what --on-poweroff/--on-reboot/--on-crash say (lifecycle.c), at the
+ * end destroys the domain and checks that the pool's free pages are back to
  * where they were. --timeout (or SIGINT/SIGTERM) stops the vCPU threads with
- * a signal. Exit status 0 for poweroff or reboot, 1 otherwise.
+ * a signal. Exit status 0 for poweroff or reboot, 1 otherwise. With
+ * --daemon it is the runner of `tess create`/`tess start` (daemon.c): it
+ * exits 0 once the child is built and runs it in the background.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,18 +31,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 #include "console-sock.h"
 #include "tess-boot.h"
 
-#define PUMP_MS 20
 #define LOG_DIR "/var/log/tessera"
 
-static volatile sig_atomic_t got_term;
 static char default_log[256];
-
-static void on_term(int sig) { (void)sig; got_term = 1; }
-static void on_kick(int sig) { (void)sig; }
 
 static void usage(FILE *f)
 {
@@ -55,6 +56,17 @@ static void usage(FILE *f)
 "                 the domain was created and its exits by reason\n"
 "  --timeout S    stop and destroy the child after S seconds\n"
 "  --no-socket    no console socket (tess-console cannot attach)\n"
+"  --uuid U       domain UUID (default: a random one)\n"
+"  --paging M     hap (nested paging, default) or shadow\n"
+"  --on-poweroff A, --on-reboot A, --on-crash A\n"
+"                 what to do when the child powers off, reboots or crashes:\n"
+"                 destroy, restart (the same definition in a new domain) or\n"
+"                 preserve (keep it until SIGTERM); defaults destroy, destroy,\n"
+"                 destroy\n"
+"  --daemon       build the child, then run it in the background (the runner\n"
+"                 of 'tess create'): exit 0 once built; the runner logs to\n"
+"                 LOGDIR/NAME.runner.log and writes " CONSOLE_RUN_DIR "/NAME.run\n"
+"SIGUSR2 asks the child to reboot (ACPI power button, then restart).\n"
 "stdin goes to the child's console (from a terminal in raw mode: Ctrl-]\n"
 "detaches, the child keeps running until it ends or tess-boot gets SIGINT).\n"
 "The console is also served on the UNIX socket " CONSOLE_RUN_DIR "/NAME.sock\n"
@@ -77,6 +89,20 @@ static int parse_number(const char *opt, const char *arg, unsigned long long max
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_action(const char *opt, const char *arg, int *out)
+{
+	static const char *const names[] = { [ACT_DESTROY] = "destroy",
+		[ACT_RESTART] = "restart", [ACT_PRESERVE] = "preserve" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(arg, names[i])) {
+			*out = i;
+			return 0;
+		}
+	fprintf(stderr, "tess-boot: %s %s: destroy, restart or preserve expected\n", opt, arg);
+	return -1;
 }
 
 static int parse_opt(int c, const char *arg, struct opts *o)
@@ -125,6 +151,24 @@ static int parse_opt(int c, const char *arg, struct opts *o)
 		}
 		return 0;
 	case 'S': o->no_socket = 1; return 0;
+	case 'u':
+		if (uuid_parse(arg, o->uuid) < 0 || uuid_is_null(o->uuid)) {
+			fprintf(stderr, "tess-boot: --uuid %s: a UUID other than all zero "
+				"expected\n", arg);
+			return -1;
+		}
+		return 0;
+	case 'p':
+		if (!strcmp(arg, "hap") || !strcmp(arg, "shadow")) {
+			o->paging = strcmp(arg, "hap") ? TESS_PAGING_SHADOW : TESS_PAGING_HAP;
+			return 0;
+		}
+		fprintf(stderr, "tess-boot: --paging %s: hap or shadow expected\n", arg);
+		return -1;
+	case 'P': return parse_action("--on-poweroff", arg, &o->on_poweroff);
+	case 'R': return parse_action("--on-reboot", arg, &o->on_reboot);
+	case 'C': return parse_action("--on-crash", arg, &o->on_crash);
+	case 'D': o->daemon = 1; return 0;
 	case 'h': usage(stdout); exit(0);
 	default: usage(stderr); return -1;
 	}
@@ -141,6 +185,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "mark", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-socket", no_argument, NULL, 'S' },
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "paging", required_argument, NULL, 'p' },
+		{ "on-poweroff", required_argument, NULL, 'P' },
+		{ "on-reboot", required_argument, NULL, 'R' },
+		{ "on-crash", required_argument, NULL, 'C' },
+		{ "daemon", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -169,93 +219,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static void install_signals(void)
+/* Before the vCPUs run: the handle, the pool baseline, the socket, the child. */
+static int prepare(struct boot *b, struct tess_physinfo *before, int *others)
 {
-	struct sigaction sa;
+	struct opts *o = (struct opts *)b->o;
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_kick;           /* no SA_RESTART: RUN fails with EINTR */
-	sigaction(KICK_SIGNAL, &sa, NULL);
-	sa.sa_handler = on_term;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Run the loaded child until it ends, the timeout or a signal. */
-static int run_child(struct boot *b, char *exit_str, size_t size)
-{
-	double deadline = b->o->timeout ? boot_now() + b->o->timeout : 0;
-	struct console_pump *con;
-	const char *why = NULL;
-	int err;
-
-	con = console_open(b, &err);
-	if (!con) {
-		snprintf(exit_str, size, "error:console log %s: %s", b->o->log_path,
-			 strerror(-err));
-		return 1;
+	if (tess_open(&b->h) < 0 || (*others = life_other_domains(b->h)) < 0 ||
+	    tess_physinfo(b->h, before) < 0 ||
+	    (uuid_is_null(o->uuid) && tess_uuid_random(o->uuid) < 0)) {
+		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
+		return -1;
 	}
-	b->started = boot_now();
-	err = vcpus_start(b);
-	while (!vcpus_all_done(b)) {
-		console_pump(con, PUMP_MS);
-		if (!why && got_term)
-			why = "interrupted";
-		if (!why && deadline && boot_now() >= deadline)
-			why = "timeout";
-		if (why || err) {
-			atomic_store(&b->stop, 1);
-			vcpus_kick(b);     /* again each round until they stop */
-		}
-	}
-	console_close(con);
-	return vcpus_join(b, why, exit_str, size);
-}
-
-/* Domains other than dom0 that exist now (-1 on error). */
-static int other_domains(tess_handle *h)
-{
-	uint32_t ids[TESS_MAX_DOMAINS];
-	int n = tess_domain_list(h, ids, TESS_MAX_DOMAINS);
-
-	return n < 0 ? -1 : n - 1;
-}
-
-/*
- * Destroy the domain and check the pool; returns rc, or 1 on a problem.
- * The free count must be back where it was, unless other children existed
- * before or exist now (their memory comes and goes): then it is reported.
- */
-static int finish(struct boot *b, const struct tess_physinfo *before, int others_before, int rc)
-{
-	struct tess_physinfo after;
-	int others_after;
-
-	if (tess_domain_destroy(b->h, b->domid) < 0) {
-		printf("TESS-BOOT: %s error: %s\n", b->o->name, tess_last_error());
-		return 1;
-	}
-	printf("TESS-BOOT: %s destroyed domain %u\n", b->o->name, b->domid);
-	others_after = other_domains(b->h);
-	if (tess_physinfo(b->h, &after) < 0 || others_after < 0) {
-		printf("TESS-BOOT: error: %s\n", tess_last_error());
-		return 1;
-	}
-	if (others_before || others_after) {
-		printf("TESS-BOOT: pool has %" PRIu64 " free pages (%" PRIu64 " before; other "
-		       "children ran meanwhile: no baseline check)\n",
-		       (uint64_t)after.free_pages, (uint64_t)before->free_pages);
-		return rc;
-	}
-	if (after.free_pages != before->free_pages) {
-		printf("TESS-BOOT: pool NOT back to baseline: %" PRIu64 " free pages, %" PRIu64
-		       " before\n", (uint64_t)after.free_pages, (uint64_t)before->free_pages);
-		return 1;
-	}
-	printf("TESS-BOOT: pool back to baseline (%" PRIu64 " pages)\n",
-	       (uint64_t)after.free_pages);
-	return rc;
+	/* Before the domain exists: a name already served is refused here. */
+	if (!o->no_socket && attach_open(b) < 0)
+		return -1;
+	return life_build(b);
 }
 
 int main(int argc, char **argv)
@@ -263,52 +241,27 @@ int main(int argc, char **argv)
 	struct tess_physinfo before;
 	struct opts o;
 	struct boot b;
-	uint8_t uuid[16];
-	char exit_str[256];
-	int domid, others, rc = 1;
+	int others = 0, rc;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	memset(&b, 0, sizeof(b));
 	b.o = &o;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	install_signals();
-	if (tess_open(&b.h) < 0 || (others = other_domains(b.h)) < 0 ||
-	    tess_physinfo(b.h, &before) < 0 || tess_uuid_random(uuid) < 0) {
-		fprintf(stderr, "tess-boot: %s\n", tess_last_error());
-		return 1;
-	}
-	/* Before the domain exists: a name already served is refused here. */
-	if (!o.no_socket && attach_open(&b) < 0) {
-		tess_close(b.h);
-		return 1;
-	}
-	b.created = boot_now();
-	domid = tess_domain_create(b.h, o.name, uuid, o.mem_bytes, o.vcpus, TESS_PAGING_HAP);
-	if (domid < 0) {
-		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());
+	life_install_signals();
+	if (prepare(&b, &before, &others) < 0 || (o.daemon && daemon_detach(&b) < 0)) {
+		if (b.domid)
+			tess_domain_destroy(b.h, b.domid);
 		attach_close(b.attach);
 		tess_close(b.h);
+		fflush(stdout);
 		return 1;
 	}
-	b.domid = (uint32_t)domid;
-	printf("TESS-BOOT: %s created domain %d (%" PRIu64 " MiB, %u vCPUs)\n", o.name, domid,
-	       o.mem_bytes >> 20, o.vcpus);
-	fflush(stdout);
-	if (tess_load_linux(b.h, b.domid, o.kernel, o.initrd, o.cmdline, o.mem_bytes,
-			    o.vcpus) < 0) {
-		printf("TESS-BOOT: %s error: %s\n", o.name, tess_last_error());
-	} else {
-		rc = run_child(&b, exit_str, sizeof(exit_str));
-		printf("\nTESS-BOOT: %s exit=%s\n", o.name, exit_str);
-		fflush(stdout);
-		attach_finish(b.attach, exit_str);
-		print_stats(&b, "stats");
-	}
+	rc = life_run(&b, &before, others);
 	attach_close(b.attach);
-	rc = finish(&b, &before, others, rc);
+	if (o.daemon)
+		runstate_remove(&b);
 	fflush(stdout);
-	free(b.threads);
 	tess_close(b.h);
 	return rc;
 }

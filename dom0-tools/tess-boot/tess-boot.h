@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "tessctrl.h"
 
@@ -24,7 +25,15 @@ struct opts {
 	const char *mark;        /* report time and exits when the console shows it */
 	double timeout;          /* seconds, 0: none */
 	int no_socket;           /* --no-socket: no console socket for tess-console */
+	uint8_t uuid[16];        /* --uuid, else random */
+	uint32_t paging;         /* --paging: TESS_PAGING_* */
+	int on_poweroff, on_reboot, on_crash;  /* ACT_*: what the runner does then */
+	int daemon;              /* --daemon: detach once the child is built */
 };
+
+/* What the runner does when the child powers off, reboots or crashes
+ * (the on_poweroff, on_reboot and on_crash of a domain definition). */
+enum { ACT_DESTROY, ACT_RESTART, ACT_PRESERVE };
 
 /* One thread per vCPU, each inside TESS_IOCTL_RUN (the root scheduler). */
 struct vcpu_thread {
@@ -46,7 +55,29 @@ struct boot {
 	double started;          /* ... just before the vCPU threads start */
 	struct vcpu_thread *threads;
 	struct attach *attach;   /* the console socket; NULL with --no-socket */
+	double fake_reboot_until; /* a reboot was asked for: until then, a poweroff restarts */
+	unsigned restarts;
 };
+
+/* lifecycle.c: build, run, apply the on_* actions, restart, destroy. */
+void life_install_signals(void);
+/* Create the domain (b->domid) and load the kernel; < 0 after a message. */
+int life_build(struct boot *b);
+/* Run until the child ends for good; destroys it. Exit status for main. */
+int life_run(struct boot *b, const struct tess_physinfo *before, int others);
+/* Destroy b->domid and check the pool; returns rc, or 1 on a problem. */
+int life_finish(struct boot *b, const struct tess_physinfo *before, int others_before, int rc);
+/* Domains other than dom0 that exist now (-1 on error). */
+int life_other_domains(tess_handle *h);
+
+/* daemon.c: --daemon and the runner's state file RUN_DIR/NAME.run. */
+/* Fork: the parent records the runner, prints its pid and exits 0; the
+ * child returns 0 with stdin on /dev/null and stdout, stderr on the
+ * runner log. < 0 if the fork failed. */
+int daemon_detach(struct boot *b);
+/* Write RUN_DIR/NAME.run (pid, domid, start time, restarts); 0 or < 0. */
+int runstate_write(const struct boot *b, pid_t pid);
+void runstate_remove(const struct boot *b);
 
 /* util.c */
 double boot_now(void);   /* CLOCK_MONOTONIC, in seconds */

@@ -49,11 +49,17 @@ int vcpus_start(struct boot *b)
 	b->threads = calloc(b->o->vcpus, sizeof(*b->threads));
 	if (!b->threads)
 		return -ENOMEM;
-	/* Only the vCPU threads take the kick; only main takes SIGINT/SIGTERM. */
+	/* Only the vCPU threads take the kick; only main takes SIGINT, SIGTERM
+	 * and SIGUSR2. Main blocks the kick after a first start: unblock it
+	 * for the threads a restart creates. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	sigemptyset(&block);
+	sigaddset(&block, KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &block, NULL);
 	for (uint32_t i = 0; i < b->o->vcpus && !err; i++) {
 		struct vcpu_thread *t = &b->threads[i];
 

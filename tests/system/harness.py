@@ -15,6 +15,9 @@ Check kinds (see BOOTS):
   ("marker-in-range",)       the address in "mem: isolation marker at 0x.."
                              lies in "TESSERA-ISOLATION-RANGE 0x<start> 0x<end>"
                              (end inclusive) printed by the basic scenario
+  ("json", tag, predicate)   the text between "TESS-JSON-BEGIN tag" and
+                             "TESS-JSON-END tag" parses as JSON and
+                             predicate(obj) returns None (else: why it failed)
 
 Output: one "PASS: <boot>/<check>" or "FAIL: <boot>/<check>: <why>" line per
 check; after a failed boot, the last 60 lines of its serial log.
@@ -23,6 +26,7 @@ Exit status: 0 if everything passed, 1 otherwise.
 
 import argparse
 import concurrent.futures
+import json
 import os
 import re
 import subprocess
@@ -78,6 +82,77 @@ CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer"
 CONSOLE_TESTS = ["module-load", "guest-banner", "attach", "socket-mode", "busy-refused",
                  "runner-refused", "reattach", "console-log", "poweroff", "runner-exit",
                  "socket-removed"]
+
+# What scenarios/tess.sh reports, and the predicates on its --json output
+# (shapes: docs/cli.md).
+TESS_TESTS = ["module-load", "examples-valid", "bad-xml-refused", "no-room-refused",
+              "missing-kernel-refused", "shadow-refused", "unknown-domain", "unknown-verb",
+              "refused-created-nothing", "define", "redefine", "start",
+              "start-twice-refused", "console", "dumpxml", "pause-unpause",
+              "guest-reboot-restarts", "tess-reboot", "shutdown", "runner-gone", "create",
+              "destroy", "undefine", "pool-baseline"]
+MIB = 1 << 20
+
+
+def children_of(listing):
+    return [d for d in listing["domains"] if d["id"] != 0]
+
+
+def expect(cond, why):
+    return None if cond else why
+
+
+def only_dom0(listing):
+    doms = listing["domains"]
+    return expect(len(doms) == 1 and doms[0]["id"] == 0 and doms[0]["state"] == "running",
+                  "expected dom0 alone: %s" % json.dumps(doms))
+
+
+def one_child(state, running):
+    def check(listing):
+        kids = children_of(listing)
+        if len(kids) != 1:
+            return "expected one child: %s" % json.dumps(kids)
+        k = kids[0]
+        return expect(k["state"] == state and (k["id"] is not None) == running
+                      and k["persistent"] and k["memory_bytes"] == 256 * MIB
+                      and k["vcpus"] == 1 and len(k["uuid"]) == 36,
+                      "expected a persistent 1-vCPU 256 MiB child %s: %s"
+                      % (state, json.dumps(k)))
+    return check
+
+
+def child_info(state, vcpus, restarts, persistent=True):
+    def check(i):
+        return expect(i["state"] == state and i["vcpus"] == vcpus and i["paging"] == "hap"
+                      and i["memory_bytes"] == 256 * MIB and i["persistent"] == persistent
+                      and isinstance(i["id"], int) and i["id"] > 0
+                      and i["uptime_seconds"] >= 0 and i["restarts"] == restarts
+                      and i["exits"]["total"] > 0 and i["exits"]["io"] > 0
+                      and i["console_log"].startswith("/var/log/tessera/"),
+                      "expected %s, %d vCPUs, %d restarts, hap, exits: %s"
+                      % (state, vcpus, restarts, json.dumps(i)))
+    return check
+
+
+def host_info(h):
+    return expect(h["cpus"] == 2 and h["paging"]["hap"] and h["vendor"] == "SVM"
+                  and 0 < h["free_bytes"] < h["memory_bytes"] and h["domains"] >= 1
+                  and re.match(r"^\d+\.\d+$", h["abi"]), "unexpected: %s" % json.dumps(h))
+
+
+TESS_JSON = [
+    ("json", "host-info", host_info),
+    ("json", "after-refused", only_dom0),
+    ("json", "defined", one_child("shut off", False)),
+    ("json", "running", one_child("running", True)),
+    ("json", "running-info", child_info("running", 1, 0)),
+    ("json", "paused-info", child_info("paused", 1, 0)),
+    ("json", "restarted-info", child_info("running", 1, 1)),
+    ("json", "after-shutdown", one_child("shut off", False)),
+    ("json", "transient-info", child_info("running", 2, 0, persistent=False)),
+    ("json", "at-end", only_dom0),
+]
 
 BOOTS = [
     dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",
@@ -143,6 +218,25 @@ BOOTS = [
              ("absent", "no-hv-panic", r"\(tess\) E panic: "),
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),
              ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
+         ]),
+    # The tess CLI round trip with XML definitions (scenarios/tess.sh).
+    dict(name="tess", smp=2, mem=2048, hv=HV_DEFAULT, scenario="tess",
+         timeout=1800, accel="tcg,thread=single",
+         checks=[
+             ("scenario", TESS_TESTS),
+             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=tess rc=0\b"),
+             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
+             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
+             ("absent", "no-dom0-panic", r"Kernel panic"),
+         ] + TESS_JSON),
+    # The README's demo (scenarios/demo.sh, what make demo runs before its
+    # shell): tess create from an example, list, the child's shell, shutdown.
+    dict(name="demo", smp=2, mem=2048, hv=HV_DEFAULT, scenario="demo",
+         timeout=900, accel="tcg,thread=single",
+         checks=[
+             ("scenario", ["demo-create", "demo-list", "demo-console", "demo-shutdown"]),
+             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=demo rc=0\b"),
+             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
          ]),
     # tess-console attaches to a Linux child's console through tess-boot's
     # socket (scenarios/console.sh).
@@ -258,6 +352,8 @@ def evaluate(boot, log_text, ended, timeout):
             results.extend(scenario_results(check[1], log_text))
         elif kind == "marker-in-range":
             results.append(marker_in_range(log_text))
+        elif kind == "json":
+            results.append(json_check(log_text, check[1], check[2]))
         else:
             results.append((False, str(check), "unknown check kind %r" % kind))
     return results
@@ -285,6 +381,24 @@ def scenario_results(expected, log_text):
     if not seen and not expected:
         results.append((False, "scenario", "no TESSERA-TEST lines at all"))
     return results
+
+
+def json_check(log_text, tag, predicate):
+    """A JSON document the scenario framed with TESS-JSON-BEGIN/END tag."""
+    name = "json:" + tag
+    m = re.search(r"^TESS-JSON-BEGIN %s\n(.*?)^TESS-JSON-END %s$" % (re.escape(tag), re.escape(tag)),
+                  log_text, re.M | re.S)
+    if not m:
+        return (False, name, "no TESS-JSON-BEGIN/END %s block" % tag)
+    try:
+        obj = json.loads(m.group(1))
+    except ValueError as e:
+        return (False, name, "not JSON (%s): %r" % (e, m.group(1)[:300]))
+    try:
+        why = predicate(obj)
+    except (KeyError, TypeError, IndexError) as e:
+        why = "unexpected shape (%r): %s" % (e, json.dumps(obj)[:300])
+    return (why is None, name, why or "")
 
 
 def marker_in_range(log_text):
