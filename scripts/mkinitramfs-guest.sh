@@ -4,15 +4,18 @@
 # with applet links, /init (dom0-tools/guest-initramfs/init: loads the
 # pvpanic modules, prints a banner "TESSERA-GUEST: cpus=N memory_mib=M",
 # then runs the scenario named by tessera.scenario=NAME on the kernel
-# command line and powers off, or gives a shell on the console), the
-# scenarios dom0-tools/guest-initramfs/*.sh other than init under
-# /scenarios/, and the children's kernel's pvpanic.ko and pvpanic-mmio.ko
-# under /lib/modules/ (a panic then ends the child as crashed).
-# --modules DIR (or GUEST_MODULES=DIR): the directory holding those two
-# modules, built for the kernel the children boot. Default: the Debian
-# kernel package that scripts/fetch-linux.sh unpacked in LINUX_IMAGE_DIR
-# (default cache/linux), DIR/pkg/lib/modules/<DIR/version>/kernel/drivers/
-# misc/pvpanic.
+# command line and powers off, or gives a shell on the console with the
+# ACPI power button handled by busybox acpid), the scenarios
+# dom0-tools/guest-initramfs/*.sh other than init under /scenarios/, and
+# four modules of the children's kernel under /lib/modules/: pvpanic.ko and
+# pvpanic-mmio.ko (a panic then ends the child as crashed), button.ko and
+# evdev.ko (a power-button press from dom0 reaches acpid, which powers off).
+# --modules DIR (or GUEST_MODULES=DIR): the module tree of the kernel the
+# children boot, lib/modules/<version>, holding kernel/drivers/misc/pvpanic/,
+# kernel/drivers/acpi/button.ko and kernel/drivers/input/evdev.ko. Default:
+# the Debian kernel package that scripts/fetch-linux.sh unpacked in
+# LINUX_IMAGE_DIR (default cache/linux), DIR/pkg/lib/modules/<DIR/version>.
+# When modinfo is there, each module's dependencies must be among these four.
 # BUSYBOX=path overrides /bin/busybox.
 set -euo pipefail
 
@@ -24,7 +27,7 @@ modules=${GUEST_MODULES:-}
 while [[ $# -gt 0 ]]; do
     case $1 in
         --modules) modules=${2:?--modules needs a directory}; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-guest: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -38,13 +41,31 @@ if [[ -z $modules ]]; then
              "or give --modules DIR" >&2
         exit 1
     fi
-    modules=$linux/pkg/lib/modules/$(cat "$linux/version")/kernel/drivers/misc/pvpanic
+    modules=$linux/pkg/lib/modules/$(cat "$linux/version")
 fi
-for m in pvpanic pvpanic-mmio; do
-    if [[ ! -f $modules/$m.ko ]]; then
-        echo "mkinitramfs-guest: $modules/$m.ko missing (the children's kernel's pvpanic" \
-             "modules; see --modules)" >&2
+# name:path under the module tree, in the order /init loads them.
+guest_modules=(
+    pvpanic:kernel/drivers/misc/pvpanic/pvpanic.ko
+    pvpanic-mmio:kernel/drivers/misc/pvpanic/pvpanic-mmio.ko
+    evdev:kernel/drivers/input/evdev.ko
+    button:kernel/drivers/acpi/button.ko
+)
+names=" ${guest_modules[*]%%:*} "
+for entry in "${guest_modules[@]}"; do
+    ko=$modules/${entry#*:}
+    if [[ ! -f $ko ]]; then
+        echo "mkinitramfs-guest: $ko missing (a module of the children's kernel; see" \
+             "--modules)" >&2
         exit 1
+    fi
+    # /init loads them with plain insmod: nothing else may be needed first.
+    if command -v modinfo >/dev/null; then
+        for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+            if [[ $names != *" $dep "* ]]; then
+                echo "mkinitramfs-guest: $ko needs $dep, which the initramfs lacks" >&2
+                exit 1
+            fi
+        done
     fi
 done
 
@@ -67,8 +88,8 @@ done < <("$busybox" --list-full)
 
 install -m 0755 "$src/init" "$root/init"
 mkdir -p "$root/lib/modules"
-for m in pvpanic pvpanic-mmio; do
-    install -m 0644 "$modules/$m.ko" "$root/lib/modules/$m.ko"
+for entry in "${guest_modules[@]}"; do
+    install -m 0644 "$modules/${entry#*:}" "$root/lib/modules/${entry%%:*}.ko"
 done
 for s in "$src"/*.sh; do
     [[ -e $s ]] && install -m 0755 "$s" "$root/scenarios/"

@@ -390,6 +390,65 @@ static void domain_cases(void)
 	expect("destroy-target-domain", destroy(d), 0);
 }
 
+static long power_button(uint64_t domid)
+{
+	return hc(TESS_HC_DOMAIN_POWER_BUTTON, domid, 0, 0, 0, NULL, 0, 0, 0);
+}
+
+/* Run a child that writes S5 to PM1a_CNT at once; 0 if it powered off,
+ * else -1 with how it ended (or why it did not run) in why. */
+static int run_to_poweroff(uint32_t domid, char *why, size_t size)
+{
+	static const uint8_t code[] = {
+		0x66, 0xba, 0x04, 0x06,   /* mov dx, 0x604: PM1a_CNT */
+		0x66, 0xb8, 0x00, 0x34,   /* mov ax, 0x3400: SLP_TYP 5 | SLP_EN */
+		0x66, 0xef,               /* out dx, ax */
+		0xf4,                     /* hlt: not reached */
+	};
+	struct tess_vcpu_state vs;
+	struct tess_run_exit ex;
+
+	good_state(&vs, domid);
+	vs.mode = TESS_VCPU_MODE_PROT32;
+	vs.cr3 = 0;
+	memset(&ex, 0, sizeof(ex));
+	snprintf(why, size, "setting it up failed");
+	if (tess_memory_copy_in(h, domid, vs.rip, code, sizeof(code)) < 0 || set_state(&vs) != 0)
+		return -1;
+	if (tess_vcpu_run(h, domid, 0, &ex) < 0) {
+		snprintf(why, size, "%s", tess_last_error());
+		return -1;
+	}
+	tess_describe_exit(&ex, why, size);
+	return ex.reason == TESS_EXIT_SHUTDOWN && ex.detail == TESS_SHUTDOWN_POWEROFF ? 0 : -1;
+}
+
+/* The power button: a child that is running or paused, never dom0. */
+static void power_button_cases(void)
+{
+	char why[160];
+	uint32_t d;
+
+	expect("power-button-dom0", power_button(0), -TESS_EINVAL);
+	expect("power-button-self", power_button(TESS_DOMID_SELF), -TESS_EINVAL);
+	expect("power-button-unknown-domid", power_button(bad_domid), -TESS_ENOENT);
+	d = need_domain("abi-button", 40);
+	if (!d)
+		return;
+	/* The upper bits count: not a press of domain d. */
+	expect("power-button-domid-high-bits", power_button((1ull << 32) | d), -TESS_ENOENT);
+	expect("power-button-never-run", power_button(d), -TESS_EBUSY);
+	expect("power-button-pause", hc(TESS_HC_DOMAIN_PAUSE, d, 0, 0, 0, NULL, 0, 0, 0), 0);
+	expect("power-button-paused", power_button(d), 0);
+	expect("power-button-unpause", hc(TESS_HC_DOMAIN_UNPAUSE, d, 0, 0, 0, NULL, 0, 0, 0), 0);
+	expect("power-button-running", power_button(d), 0);
+	report("power-button-child-powers-off", run_to_poweroff(d, why, sizeof(why)) == 0,
+	       "the child did not end with exit=poweroff: %s", why);
+	expect("power-button-shut-down", power_button(d), -TESS_EBUSY);
+	expect("destroy-button-domain", destroy(d), 0);
+	expect("power-button-destroyed", power_button(d), -TESS_ENOENT);
+}
+
 static void misc_cases(void)
 {
 	static uint32_t ids[64];
@@ -410,7 +469,7 @@ static void misc_cases(void)
 	expect("domain-list-count-too-large",
 	       hc(TESS_HC_DOMAIN_LIST, 0, TESS_BUF_MAX / sizeof(uint32_t) + 1, 0, 0,
 		  ids, sizeof(ids), 0, TESS_BUF_OUT), -TESS_E2BIG);
-	expect("unknown-call-16", hc(TESS_HC_COUNT, 0, 0, 0, 0, NULL, 0, 0, 0), -TESS_ENOSYS);
+	expect("unknown-call-count", hc(TESS_HC_COUNT, 0, 0, 0, 0, NULL, 0, 0, 0), -TESS_ENOSYS);
 	expect("unknown-call-huge", hc(0x7fffffffull, 0, 0, 0, 0, NULL, 0, 0, 0),
 	       -TESS_ENOSYS);
 	expect("shutdown-from-dom0",
@@ -471,6 +530,7 @@ int main(int argc, char **argv)
 	unknown_domid_cases();
 	create_cases(&start);
 	domain_cases();
+	power_button_cases();
 	misc_cases();
 
 	/* Anything a case created by mistake goes away again. */

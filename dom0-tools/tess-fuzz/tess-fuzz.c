@@ -11,8 +11,9 @@
  * buffer, so an argument the hypervisor takes as a GPA is never drawn inside
  * one of dom0's "System RAM" ranges (/sys/firmware/memmap) (the module's
  * bounce buffer is always TESS_BUF_MAX bytes, the most any call writes); and calls that change or read a domain (destroy, pause, unpause,
- * console, copy-in, set-state) never name a domain that existed before the
- * fuzz started. Deterministic for a seed (xorshift64*).
+ * console, copy-in, set-state, power button) never name a domain that
+ * existed before the fuzz started (a power-button press of dom0 itself is
+ * made: it must always be refused). Deterministic for a seed (xorshift64*).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -268,6 +269,7 @@ static int is_gpa_arg(uint64_t nr, unsigned i)
 	case TESS_HC_CONSOLE_READ:  return i == 1;
 	case TESS_HC_DOMAIN_STATS:  return i == 1;
 	case TESS_HC_SHUTDOWN:      return 0;
+	case TESS_HC_DOMAIN_POWER_BUTTON: return 0;
 	default:                    return 1;
 	}
 }
@@ -423,10 +425,21 @@ static void draw_args(struct call *c)
 	}
 }
 
-/* Does the call change or read a domain that existed before the fuzz? */
+/* Is this a power-button press for dom0 itself (always refused, unless a
+ * bounce buffer's address replaces a0)? */
+static int presses_dom0(const struct call *c)
+{
+	return c->nr == TESS_HC_DOMAIN_POWER_BUTTON &&
+	       (c->a[0] == TESS_DOMID_DOM0 || c->a[0] == TESS_DOMID_SELF);
+}
+
+/* Does the call change or read a domain that existed before the fuzz?
+ * (A power-button press would ask it to shut down; dom0 has none.) */
 static int names_prior_domain(const struct call *c)
 {
 	switch (c->nr) {
+	case TESS_HC_DOMAIN_POWER_BUTTON:
+		return !presses_dom0(c) && preexisting(c->a[0]);
 	case TESS_HC_DOMAIN_DESTROY:
 	case TESS_HC_DOMAIN_PAUSE:
 	case TESS_HC_DOMAIN_UNPAUSE:
@@ -568,12 +581,14 @@ static void do_call(tess_handle *h, uint64_t idx, const struct call *c)
 	/* Results the ABI fixes whatever the arguments. */
 	if ((c->nr >= TESS_HC_COUNT && r != -TESS_ENOSYS) ||
 	    (c->nr == TESS_HC_VERSION && r != (int64_t)TESS_INTERFACE_VERSION) ||
-	    (c->nr == TESS_HC_SHUTDOWN && r != -TESS_EPERM)) {
+	    (c->nr == TESS_HC_SHUTDOWN && r != -TESS_EPERM) ||
+	    (presses_dom0(c) && !(c->use_buf && c->buf_arg == 0) && r != -TESS_EINVAL)) {
 		describe(c, what, sizeof(what));
 		fail("call %" PRIu64 " %s: gave %" PRId64 ", expected %s", idx, what, r,
 		     c->nr >= TESS_HC_COUNT ? "-ENOSYS (no such call)" :
 		     c->nr == TESS_HC_VERSION ? "TESS_INTERFACE_VERSION" :
-		     "-EPERM (SHUTDOWN is for children)");
+		     c->nr == TESS_HC_SHUTDOWN ? "-EPERM (SHUTDOWN is for children)" :
+		     "-EINVAL (dom0 has no power button)");
 	}
 }
 

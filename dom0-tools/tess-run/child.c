@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tess-run: one child's life, run on its own thread.  Create the domain, load
- * the kernel, run vCPU 0 until an exit that ends it, print its console output
- * prefixed "[name] ", its exit, its exit counters and whether it passed, then
- * destroy it.
+ * the kernel, run vCPU 0 until an exit that ends it (pressing its power
+ * button meanwhile with --power-button-after, button.c), print its console
+ * output prefixed "[name] ", its exit, its exit counters and whether it
+ * passed, then destroy it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -213,13 +214,17 @@ static int child_passed(const struct child *c, int stopped)
 
 static void run_and_report(struct child *c, int domid)
 {
-	enum run_end end = run_until_end(c, domid);
+	enum run_end end;
 
+	if (button_start(c, (uint32_t)domid) < 0)
+		return;
+	end = run_until_end(c, domid);
+	button_stop(c);
 	console_drain(c, (uint32_t)domid, 1);
 	out("TESS-RUN: %s exit=%s\n", c->name, c->exit_str);
 	print_stats(c, domid);
 	if (end != RUN_FAILED)
-		c->ok = child_passed(c, end == RUN_STOPPED);
+		c->ok = child_passed(c, end == RUN_STOPPED) & button_pressed_ok(c);
 }
 
 /* ---- destroy ------------------------------------------------------------- */

@@ -19,7 +19,8 @@ const char *prog = "tess-run";
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: %s [--mem MiB] [--name NAME] [--count N] [--expect EXIT] KERNEL.elf\n"
+"usage: %s [--mem MiB] [--name NAME] [--count N] [--expect EXIT]\n"
+"       [--power-button-after MS[,MS...]] KERNEL.elf\n"
 "Run a freestanding test kernel (tests/guest) as Tessera child domain(s).\n"
 "\n"
 "  --mem MiB      child RAM, a multiple of 2 (default 4)\n"
@@ -30,9 +31,14 @@ static void usage(FILE *f)
 "                 crashed (any crash) or crashed:REASON with REASON one of\n"
 "                 triple-fault, bad-gpa, unhandled, bad-state, guest; or\n"
 "                 interrupted (stopped by SIGINT/SIGTERM, e.g. Ctrl-C)\n"
+"  --power-button-after MS[,MS...]\n"
+"                 press each child's ACPI power button at these times (up to\n"
+"                 %d, increasing, 1..%u ms after it starts running); a child\n"
+"                 that ends before a press, or whose press fails, fails\n"
 "  -h, --help     this text\n"
 "\n"
 "Output: the child's console as '[name] ...' lines, then\n"
+"  TESS-RUN: <name> power button pressed after MS ms   (per press)\n"
 "  TESS-RUN: <name> exit=<poweroff|reboot|halted|crashed:<reason>[ gpa=0x..]|paused|\n"
 "                         interrupted>\n"
 "  TESS-RUN: <name> stats cpuid=.. msr=.. hypercall=.. npf=.. hlt=.. intr=.. io=.. other=..\n"
@@ -43,7 +49,7 @@ static void usage(FILE *f)
 "is expected) and no 'TESS-GUEST: FAIL' line, and the pool's free pages are back\n"
 "to the baseline. A child stopped by a signal fails unless --expect interrupted.\n"
 "1 if a child failed, 2 for bad arguments or files, 3 if the device is missing.\n",
-		prog, MAX_COUNT);
+		prog, MAX_COUNT, MAX_PRESSES, MAX_BUTTON_MS);
 }
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -119,6 +125,30 @@ static unsigned parse_count(const char *arg)
 	return (unsigned)v;
 }
 
+/* --power-button-after MS[,MS...]: 1..MAX_PRESSES increasing times. */
+static void parse_presses(const char *arg, struct opts *o)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned long v, last = 0;
+
+	if (strlen(arg) >= sizeof(buf))
+		die_usage("--power-button-after '%s': too long", arg);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	o->presses = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_uint(tok, MAX_BUTTON_MS, &v) || v <= last)
+			die_usage("--power-button-after '%s': want increasing times of 1..%u ms",
+				  arg, MAX_BUTTON_MS);
+		if (o->presses == MAX_PRESSES)
+			die_usage("--power-button-after '%s': at most %d presses", arg,
+				  MAX_PRESSES);
+		o->press_ms[o->presses++] = (unsigned)v;
+		last = v;
+	}
+	if (!o->presses || arg[0] == ',' || strstr(arg, ",,") || arg[strlen(arg) - 1] == ',')
+		die_usage("--power-button-after '%s': want MS[,MS...]", arg);
+}
+
 static const char *parse_expect(const char *arg)
 {
 	if (!valid_expect(arg))
@@ -137,6 +167,7 @@ static void parse_flags(int argc, char **argv, struct opts *o)
 		{ "name", required_argument, NULL, 'n' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "expect", required_argument, NULL, 'e' },
+		{ "power-button-after", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -148,6 +179,7 @@ static void parse_flags(int argc, char **argv, struct opts *o)
 		case 'n': o->name = parse_name(optarg); break;
 		case 'c': o->count = parse_count(optarg); break;
 		case 'e': o->expect = parse_expect(optarg); break;
+		case 'b': parse_presses(optarg, o); break;
 		case 'h':
 			usage(stdout);
 			exit(0);

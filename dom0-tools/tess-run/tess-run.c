@@ -2,7 +2,8 @@
 /*
  * tess-run: run freestanding test kernels (tests/guest) as child domains.
  *
- *   tess-run [--mem MiB] [--name N] [--count N] [--expect EXIT] KERNEL.elf
+ *   tess-run [--mem MiB] [--name N] [--count N] [--expect EXIT]
+ *            [--power-button-after MS[,MS...]] KERNEL.elf
  *
  * For each child (one thread each): create it, load the kernel, run vCPU 0
  * until an exit that ends it, print its console output prefixed "[name] ",
@@ -206,7 +207,7 @@ static int report_result(unsigned failed, unsigned count, int pool_ok)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 4ull << 20, NULL, 1, NULL, NULL };
+	struct opts o = { .mem_bytes = 4ull << 20, .count = 1 };
 	struct tess_physinfo before;
 	struct child *children;
 	sigset_t stopset;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * acpi_off: the ACPI PM1a blocks that the Linux builder's FADT names.
- * PM1a_STS (ports 0x600-0x601) reads 0: no event is ever pending.
+ * PM1a_STS (ports 0x600-0x601) reads 0: no event is pending until dom0
+ * presses the power button (tested by power_button).
  * PM1a_EN (0x602-0x603) keeps the defined enable bits written to it (at
  * either width) and drops the reserved ones. PM1a_CNT (0x604) reads SCI_EN: ACPI mode is on without an SMI
  * handshake. SLP_TYP 5 (the DSDT's _S5) with SLP_EN powers the domain off;

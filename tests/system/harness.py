@@ -76,7 +76,7 @@ def basic_checks(cpus, mem_mib):
 CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer",
                "bad_gpa", "triple_fault", "multi4", "spin", "cpl3_eperm",
                "apic_regs", "apic_timer", "apic_ipi", "uart_irq", "pat", "acpi_off", "uart_io", "ports", "kbd_reset",
-               "pvpanic", "rtc"]
+               "pvpanic", "rtc", "power_button"]
 
 # What scenarios/console.sh reports.
 CONSOLE_TESTS = ["module-load", "guest-banner", "attach", "socket-mode", "busy-refused",
@@ -201,8 +201,9 @@ BOOTS = [
              ("absent", "no-dom0-panic", r"Kernel panic"),
          ]),
     # Debian's kernel as a child (scenarios/linux.sh): a shell on 1 and on 2
-    # vCPUs answering typed commands, poweroff, reboot, a panic reported as
-    # a crash while another child runs, and three children at once.
+    # vCPUs answering typed commands, poweroff, reboot, a power-button press
+    # from dom0 ending in poweroff, a panic reported as a crash while
+    # another child runs, and three children at once.
     # Single-threaded TCG: with one host thread per CPU (MTTCG), QEMU 7.2
     # sometimes writes the host's state (RIP just after VMRUN, the
     # hypervisor's CR3 and stack) into a guest's VMCB when several children
@@ -213,7 +214,8 @@ BOOTS = [
          timeout=1500, accel="tcg,thread=single",
          checks=[
              banner(2, 1024),
-             ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-panic", "linux-three"]),
+             ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-power-button", "linux-panic",
+                           "linux-three"]),
              ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
              ("absent", "no-hv-panic", r"\(tess\) E panic: "),
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),

@@ -108,9 +108,14 @@ static void s5_request(void)
 	CHECK(!acpi_pm1_s5_requested(0x606, 0x3400, 2));
 }
 
-/* Linux's 8259 set-up, bases 0x30/0x38, IRQ 9 unmasked and level-triggered. */
-static void pic_for_sci(struct pic_pair *p, bool level)
+/*
+ * Linux's 8259 set-up (bases 0x30/0x38, IRQ 9 the only one unmasked, level-
+ * or edge-triggered) and PM1a with the power button enabled.
+ */
+static void sci_setup(struct pic_pair *p, struct acpi_pm1 *pm, bool level)
 {
+	acpi_pm1_reset(pm);
+	wr16(pm, EN_LO, ACPI_PM1_PWRBTN);
 	pic_reset(p);
 	pic_write(p, 0x20, 0x11); pic_write(p, 0x21, 0x30);
 	pic_write(p, 0x21, 0x04); pic_write(p, 0x21, 0x01);
@@ -143,9 +148,7 @@ static void sci_level_on_pic(void)
 	struct acpi_pm1 pm;
 	struct pic_pair p;
 
-	pic_for_sci(&p, true);
-	acpi_pm1_reset(&pm);
-	wr16(&pm, EN_LO, ACPI_PM1_PWRBTN);
+	sci_setup(&p, &pm, true);
 	sample(&p, &pm);
 	CHECK_EQ(pic_peek(&p), -1);
 	acpi_pm1_press_power_button(&pm);
@@ -174,9 +177,7 @@ static void sci_edge_on_pic(void)
 	struct acpi_pm1 pm;
 	struct pic_pair p;
 
-	pic_for_sci(&p, false);
-	acpi_pm1_reset(&pm);
-	wr16(&pm, EN_LO, ACPI_PM1_PWRBTN);
+	sci_setup(&p, &pm, false);
 	acpi_pm1_press_power_button(&pm);
 	sample(&p, &pm);
 	CHECK_EQ(pic_ack(&p), 0x39);

@@ -6,6 +6,11 @@
 #                  answered, the console log kept, `poweroff` -> poweroff
 #   linux-2vcpu    2 vCPUs: cpus=2, both CPUs online and taking timer
 #                  interrupts, `poweroff` -> poweroff
+#   linux-power-button
+#                  dom0 presses the child's ACPI power button
+#                  (tess-power-button NAME): acpid in the child runs
+#                  poweroff and it ends with exit=poweroff, nothing typed;
+#                  a press for a domain that is gone is refused
 #   linux-panic    a child that panics (sysrq c) ends as crashed:guest
 #                  while another child keeps running and answering; that
 #                  one's `reboot` -> reboot
@@ -23,6 +28,7 @@ INITRD=/guest/linux/initrd.img
 BOOT_WAIT=240       # seconds for a child to reach its shell under TCG
 REPLY_WAIT=60
 END_WAIT=300
+PRESS_WAIT=120      # seconds from a power-button press to the child's end
 
 # wait_for FILE REGEX SECONDS: 0 as soon as FILE has a line matching REGEX.
 wait_for() {
@@ -70,13 +76,14 @@ show_tail() {
     tail -n 25 "/tmp/$1.out"
 }
 
-# finish NAME EXIT: wait for tess-boot NAME, check its exit=; 0 if right.
+# finish NAME EXIT [SECONDS]: wait (END_WAIT by default) for tess-boot NAME,
+# check its exit=; 0 if right.
 finish() {
     eval "p=\$pid_$1"
-    if ! wait_pid "$p" "$END_WAIT"; then
+    if ! wait_pid "$p" "${3:-$END_WAIT}"; then
         kill -INT "$p" 2>/dev/null
         wait_pid "$p" 30
-        why="tess-boot did not end within ${END_WAIT}s"
+        why="tess-boot did not end within ${3:-$END_WAIT}s"
         return 1
     fi
     if ! grep -q "^TESS-BOOT: $1 exit=$2\$" "/tmp/$1.out"; then
@@ -179,6 +186,35 @@ if to_shell l2 2 linux-2vcpu; then
 fi
 unhold l2
 stop l2
+
+# --- linux-power-button ---------------------------------------------------------
+# First make sure the guest can hear the button: acpid runs and the SCI
+# (IRQ 9) has its handler. Then press it from dom0 and type nothing more.
+if to_shell pb 1 linux-power-button; then
+    type_into pb 'echo acpid=$(pidof acpid) sci=$(grep -c " acpi$" /proc/interrupts)'
+    if ! wait_for /tmp/pb.out '^acpid=[0-9][0-9]* sci=1' "$REPLY_WAIT"; then
+        show_tail pb
+        fail linux-power-button "acpid not running or no ACPI SCI handler in the child"
+    elif ! t0=$(date +%s) || ! tess-power-button pb >/tmp/pb.press 2>&1; then
+        cat /tmp/pb.press
+        fail linux-power-button "tess-power-button pb: $(tail -n 1 /tmp/pb.press)"
+    elif ! finish pb poweroff "$PRESS_WAIT"; then
+        show_tail pb
+        fail linux-power-button "after the press: $why"
+    elif ! grep -q 'TESSERA-GUEST: power button pressed: powering off' /tmp/pb.out; then
+        show_tail pb
+        fail linux-power-button "powered off, but not through acpid's power-button action"
+    elif tess-power-button pb >/tmp/pb.press 2>&1; then
+        fail linux-power-button "a press for the destroyed child was accepted"
+    else
+        echo "--- pb ended $(( $(date +%s) - t0 )) s after the press; its console:"
+        grep -E 'SCI|Power Button|acpid|power button|Power down|exit=' /tmp/pb.out
+        cat /tmp/pb.press
+        pass linux-power-button
+    fi
+fi
+unhold pb
+stop pb
 
 # --- linux-panic ---------------------------------------------------------------
 start calm 1
