@@ -68,7 +68,7 @@ static int define_identity(struct tess_cli *cli, struct domxml *d)
 		return 0;
 	}
 	if (!d->uuid_given) {
-		uuid_generate(d->uuid);
+		uuid_generate_random(d->uuid);
 		d->uuid_given = true;
 		return 0;
 	}

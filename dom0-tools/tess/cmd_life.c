@@ -71,7 +71,7 @@ int cmd_create(struct tess_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (!d.uuid_given)
-		uuid_generate(d.uuid);
+		uuid_generate_random(d.uuid);
 	d.uuid_given = true;
 	tess_uuid_str(d.uuid, uuid);
 	if (domains_resolve_quiet(cli, uuid, &other) == 0) {

@@ -34,8 +34,8 @@ else
     fail demo-create "tess create $EX failed"
     exit 1
 fi
-if show tess list | grep -q " $N .*running"; then
-    tess list
+show tess list | tee /tmp/demo-list.out
+if grep -q " $N .*running" /tmp/demo-list.out; then
     pass demo-list
 else
     fail demo-list "tess list does not show $N running"
@@ -48,8 +48,9 @@ while ! grep -q "TESSERA-GUEST: shell" "$LOG" 2>/dev/null && [ $n -lt 300 ]; do
     sleep 1
     n=$((n + 1))
 done
+show tail -n 3 "$LOG"
 echo
-echo "dom0# tess console $N      (typing: uname -sr; grep -c ^processor /proc/cpuinfo)"
+echo "dom0# tess console $N      (typing a command into the child's shell)"
 printf 'uname -sr; echo cpus=$(grep -c ^processor /proc/cpuinfo)\n' |
     tess console --timeout 10 "$N" > /tmp/demo-console.out 2>&1
 cat /tmp/demo-console.out
