@@ -34,6 +34,7 @@ struct dx_ctx {
 	size_t errlen;
 	bool failed;            /* the first error is kept, later ones dropped */
 	bool fresh;             /* the last dx_err worded the message: a hint may follow */
+	bool cut;               /* the message filled errlen */
 	xmlDocPtr doc;          /* the definition */
 	xmlDocPtr rng;          /* the schema, as a document */
 };

@@ -235,12 +235,19 @@ static int check_element(struct dx_ctx *c, const xmlNode *n, const xmlNode *cons
 static int check_text(struct dx_ctx *c, const xmlNode *parent, const xmlNode *t,
 		      const struct dx_model *m)
 {
+	const char *s = (const char *)t->content;
 	struct dx_clip q;
+	size_t len;
 
-	if (m->text.any_text || m->text.n || !t->content || blank((const char *)t->content))
+	if (m->text.any_text || m->text.n || !s || blank(s))
 		return 0;
-	return dx_err(c, t, "unexpected text '%s' in <%s>", dx_clip(&q, (const char *)t->content),
-		      (const char *)parent->name);
+	s += strspn(s, " \t\r\n");        /* the words, without the layout */
+	for (len = strlen(s); strchr(" \t\r\n", s[len - 1]); len--)
+		;
+	dx_clip(&q, s);
+	if (len < sizeof(q.s) && len < strlen(q.s))
+		q.s[len] = '\0';
+	return dx_err(c, t, "unexpected text '%s' in <%s>", q.s, (const char *)parent->name);
 }
 
 static int check_kids(struct dx_ctx *c, const xmlNode *n, const struct dx_model *m)
