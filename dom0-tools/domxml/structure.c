@@ -253,7 +253,7 @@ static int check_text(struct dx_ctx *c, const xmlNode *parent, const xmlNode *t,
 static int check_kids(struct dx_ctx *c, const xmlNode *n, const struct dx_model *m)
 {
 	const xmlNode *k, *pats[DX_MAX_KIDS];
-	size_t np;
+	size_t np, count = 0;
 
 	for (k = n->children; k; k = k->next) {
 		if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
@@ -263,6 +263,10 @@ static int check_kids(struct dx_ctx *c, const xmlNode *n, const struct dx_model 
 		}
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
+		if (++count > DX_MAX_CHILDREN) {
+			dx_err(c, k, "too many elements in <%s>", (const char *)n->name);
+			return dx_hint(c, "at most %d", DX_MAX_CHILDREN);
+		}
 		np = kid_patterns(m, k, pats);
 		if (!np)
 			return unknown_element(c, k, n, m);

@@ -138,6 +138,13 @@ static_link() {
     else
         pass "static-link ($size bytes)"
     fi
+    if ! make --no-print-directory icu-stub-check-static >>static.log 2>&1; then
+        fail icu-stub "static link failed: $(tail -n 3 static.log | tr '\n' ' ')"
+    elif got=$(./icu-stub-check-static 2>&1); then
+        pass icu-stub
+    else
+        fail icu-stub "$got"
+    fi
 }
 
 fuzz() {
@@ -164,11 +171,39 @@ fuzz() {
     fi
 }
 
+# Every input the fuzzer found that Tessera accepts with type='xen' must be
+# valid for libvirt too: the schema and checks are no looser than libvirt's.
+fuzz_vs_libvirt() {
+    local f n=0 bad=0 first=
+    if [[ ! -d fuzz-work/corpus ]]; then
+        fail fuzz-libvirt "no fuzz corpus (the fuzz run did not happen)"
+        return
+    fi
+    if [[ -z $validate ]]; then
+        fail fuzz-libvirt "virt-xml-validate not found: install the Debian package 'libvirt-clients'"
+        return
+    fi
+    for f in fuzz-work/corpus/*; do
+        [[ $("$check" --dump "$f" 2>/dev/null) == "type=xen "* ]] || continue
+        n=$((n + 1))
+        if ! "$validate" "$f" domain >/dev/null 2>&1; then
+            bad=$((bad + 1))
+            first=${first:-$f}
+        fi
+    done
+    if [[ $bad -eq 0 && $n -gt 0 ]]; then
+        pass "fuzz-libvirt ($n accepted inputs, all valid for libvirt)"
+    else
+        fail fuzz-libvirt "$bad of $n accepted inputs refused by libvirt, e.g. $build/$first"
+    fi
+}
+
 unit_tests
 bad_cases
 good_cases
 examples
 static_link
 fuzz
+fuzz_vs_libvirt
 echo "domxml tests: $passed passed, $failed failed"
 [[ $failed -eq 0 && $passed -gt 0 ]]
