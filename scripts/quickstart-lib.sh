@@ -6,6 +6,7 @@ TESS_PACKAGES=(
     gcc make binutils libc6-dev autoconf automake libtool pkg-config
     grub-common grub-pc-bin xorriso mtools qemu-system-x86
     busybox-static cpio libxml2-dev uuid-dev python3 linux-headers-amd64
+    libvirt-clients clang libclang-rt-14-dev
 )
 
 tess_install_packages() {

@@ -2,8 +2,9 @@
 # run-suite.sh: run every test tier and summarise.
 #   1. host unit tests:  make -C tests/unit check-unit  (if that target exists)
 #   2. libctrl self-check: make -C libctrl check-libctrl
-#   3. tess CLI on the host: tests/cli/run-cli.sh
-#   4. system tests:     tests/system/harness.py $HARNESS_ARGS
+#   3. domxml (XML definitions): make -C tests/domxml check-domxml
+#   4. tess CLI on the host: tests/cli/run-cli.sh
+#   5. system tests:     tests/system/harness.py $HARNESS_ARGS
 # Each tier prints "PASS: ..." / "FAIL: ..." lines; the last line of output is
 # "N passed, N failed".  Exit 1 if anything failed or nothing ran.
 # Run from the top build directory (make check does that).  Environment:
@@ -15,30 +16,35 @@ python=${PYTHON:-python3}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# run_tier NAME DIR TARGET: make -C DIR TARGET; a build failure prints no
+# FAIL line of its own, so one is added for it.
+run_tier() {
+    local rc=0
+    make --no-print-directory -C "$2" "$3" 2>&1 | tee -a "$out" || rc=${PIPESTATUS[0]}
+    if [[ $rc -ne 0 ]] && ! grep -q "^FAIL: $1/" "$out"; then
+        echo "FAIL: $1/build: make $3 exited with status $rc" | tee -a "$out"
+    fi
+}
+
 echo "=== unit tests"
 if [[ -f tests/unit/Makefile ]] && make -C tests/unit -n check-unit >/dev/null 2>&1; then
-    unit_rc=0
-    make --no-print-directory -C tests/unit check-unit 2>&1 | tee -a "$out" \
-        || unit_rc=${PIPESTATUS[0]}
-    # A build failure prints no FAIL line of its own: count it.
-    if [[ $unit_rc -ne 0 ]] && ! grep -q '^FAIL: unit/' "$out"; then
-        echo "FAIL: unit/build: make check-unit exited with status $unit_rc" | tee -a "$out"
-    fi
+    run_tier unit tests/unit check-unit
 else
     echo "(tests/unit has no check-unit target yet; skipped)"
 fi
 
 echo "=== libctrl self-check"
 if [[ -f libctrl/Makefile ]]; then
-    libctrl_rc=0
-    make --no-print-directory -C libctrl check-libctrl 2>&1 | tee -a "$out" \
-        || libctrl_rc=${PIPESTATUS[0]}
-    # A build failure (or a crash) prints no FAIL line of its own: count it.
-    if [[ $libctrl_rc -ne 0 ]] && ! grep -q '^FAIL: libctrl/' "$out"; then
-        echo "FAIL: libctrl/build: make check-libctrl exited with status $libctrl_rc" | tee -a "$out"
-    fi
+    run_tier libctrl libctrl check-libctrl
 else
     echo "FAIL: libctrl/build: libctrl/Makefile missing (run configure)" | tee -a "$out"
+fi
+
+echo "=== domxml (domain definitions)"
+if [[ -f tests/domxml/Makefile ]]; then
+    run_tier domxml tests/domxml check-domxml
+else
+    echo "FAIL: domxml/build: tests/domxml/Makefile missing (run configure)" | tee -a "$out"
 fi
 
 echo "=== tess CLI (host: help, examples, broken definitions, man pages, completion)"

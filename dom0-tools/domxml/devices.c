@@ -15,8 +15,7 @@
 
 #include "internal.h"
 
-#define MAX_DEVICES 256         /* keeps the pairwise duplicate search small */
-#define MAX_KEYS (2 * MAX_DEVICES)
+#define MAX_KEYS (2 * DX_MAX_CHILDREN)  /* two keys per device at most */
 
 /* One value that must differ between devices of a kind, and where it is. */
 struct key {
@@ -97,10 +96,8 @@ static int collect(struct dx_ctx *c, const xmlNode *devices, struct keys *ks)
 	for (n = devices->children; n; n = n->next) {
 		if (!is_device(n))
 			continue;
-		if (++count > MAX_DEVICES) {
-			dx_err(c, n, "too many devices in <devices>");
-			return dx_hint(c, "at most %d", MAX_DEVICES);
-		}
+		if (++count > DX_MAX_CHILDREN)  /* structure.c saw to that */
+			return dx_err(c, n, "internal error: too many devices");
 		if ((dx_is(n, "disk") && attr_key(c, ks, n, "target", "dev", K_DISK)) ||
 		    (dx_is(n, "interface") && (attr_key(c, ks, n, "mac", "address", K_MAC) ||
 					       attr_key(c, ks, n, "target", "dev", K_NET))) ||

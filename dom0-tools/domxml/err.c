@@ -12,11 +12,23 @@
 
 #include "internal.h"
 
-/* Keep a message valid UTF-8 when it is cut: back up to a character start. */
+/*
+ * End s after its first len bytes, minus a character those bytes end in the
+ * middle of, so that a cut message stays valid UTF-8.
+ */
 static void cut_utf8(char *s, size_t len)
 {
-	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-		len--;
+	size_t i = len, need;
+	unsigned char lead;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xC0) {
+		lead = (unsigned char)s[i - 1];
+		need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+		if (i - 1 + need > len)
+			len = i - 1;
+	}
 	s[len] = '\0';
 }
 
@@ -51,11 +63,13 @@ static void append(struct dx_ctx *c, const char *fmt, va_list ap)
 	size_t used = strlen(c->err);
 	int n;
 
-	if (used + 1 >= c->errlen)
+	if (c->cut || used + 1 >= c->errlen)
 		return;
 	n = vsnprintf(c->err + used, c->errlen - used, fmt, ap);
-	if (n > 0 && (size_t)n >= c->errlen - used)
+	if (n > 0 && (size_t)n >= c->errlen - used) {
 		cut_utf8(c->err, c->errlen - 1);
+		c->cut = true;  /* a cut message takes no more: it stays a prefix */
+	}
 }
 
 static void append_fmt(struct dx_ctx *c, const char *fmt, ...)
@@ -87,6 +101,7 @@ static int start(struct dx_ctx *c, const char *fmt, va_list ap)
 	if (c->failed || !c->err || c->errlen == 0)
 		return -1;
 	c->err[0] = '\0';
+	c->cut = false;
 	append(c, fmt, ap);
 	c->fresh = true;
 	return 0;

@@ -34,6 +34,7 @@ struct dx_ctx {
 	size_t errlen;
 	bool failed;            /* the first error is kept, later ones dropped */
 	bool fresh;             /* the last dx_err worded the message: a hint may follow */
+	bool cut;               /* the message filled errlen */
 	xmlDocPtr doc;          /* the definition */
 	xmlDocPtr rng;          /* the schema, as a document */
 };
@@ -126,6 +127,11 @@ unsigned dx_distance(const char *a, const char *b);
 const char *dx_suggest(const char *s, const char *const *cands, size_t n);
 
 /* ---- structure.c ---- */
+
+/* Element children one element may have (256 devices is plenty): the cap
+ * keeps libxml2's RelaxNG validation, which slows and grows with long
+ * interleaves, and devices.c's duplicate search small. */
+#define DX_MAX_CHILDREN 256
 int dx_structure(struct dx_ctx *c);
 
 /* ---- units.c: libvirt's scaled integers ---- */

@@ -81,7 +81,7 @@ static bool declared_encoding(const char *s, size_t len, const char **val, size_
 		s += 3;
 		len -= 3;
 	}
-	if (len < 6 || memcmp(s, "<?xml", 5) || !strchr(" \t\r\n", s[5]))
+	if (len < 6 || memcmp(s, "<?xml", 5) || !s[5] || !strchr(" \t\r\n", s[5]))
 		return false;
 	end = memchr(s, '>', len);
 	if (!end)
@@ -90,7 +90,7 @@ static bool declared_encoding(const char *s, size_t len, const char **val, size_
 		;
 	if (e + 8 >= end)
 		return false;
-	for (e += 8; e < end && strchr(" \t\r\n=", *e); e++)
+	for (e += 8; e < end && *e && strchr(" \t\r\n=", *e); e++)
 		;
 	if (e >= end || (*e != '"' && *e != '\''))
 		return false;

@@ -32,7 +32,8 @@ struct pick {
 	const xmlNode *node;
 	int depth;
 	char msg[DOMXML_ERR_MAX];
-	char str1[64];          /* the name libxml2's message is about */
+	char str1[64];          /* the names libxml2's message is about */
+	char str2[64];
 	bool have;
 };
 
@@ -63,6 +64,7 @@ static void on_error(void *data, xmlErrorPtr e)
 	while (len > 0 && (p->msg[len - 1] == '\n' || p->msg[len - 1] == ' '))
 		p->msg[--len] = '\0';
 	snprintf(p->str1, sizeof(p->str1), "%s", e->str1 ? e->str1 : "");
+	snprintf(p->str2, sizeof(p->str2), "%s", e->str2 ? e->str2 : "");
 }
 
 /* libxml2's words for "a child failed": no news once the child is named. */
@@ -70,6 +72,19 @@ static bool says_nothing(int code)
 {
 	return code == XML_RELAXNG_ERR_CONTENTVALID || code == XML_RELAXNG_ERR_INTERSEQ ||
 	       code == XML_RELAXNG_ERR_INTEREXTRA || code == XML_RELAXNG_ERR_ATTRVALID;
+}
+
+/* libxml2 names either the element or its parent: the element, then. */
+static const xmlNode *named(const xmlNode *n, const char *name)
+{
+	const xmlNode *k;
+
+	if (!strcmp((const char *)n->name, name))
+		return n;
+	for (k = n->children; k; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name))
+			return k;
+	return n;
 }
 
 /* Word the picked report like the rest of our messages. */
@@ -80,7 +95,8 @@ static int report(struct dx_ctx *c, const struct pick *p)
 	struct dx_clip q;
 
 	switch (p->code) {
-	case XML_RELAXNG_ERR_ELEMNAME:
+	case XML_RELAXNG_ERR_ELEMNAME:  /* "Expecting element str1, got str2" */
+		n = named(n, p->str2);
 		dx_err(c, n, "unexpected element <%s>", (const char *)n->name);
 		return dx_hint(c, "expected <%s> here", dx_clip(&q, p->str1));
 	case XML_RELAXNG_ERR_NOELEM:

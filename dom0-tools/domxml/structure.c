@@ -235,18 +235,25 @@ static int check_element(struct dx_ctx *c, const xmlNode *n, const xmlNode *cons
 static int check_text(struct dx_ctx *c, const xmlNode *parent, const xmlNode *t,
 		      const struct dx_model *m)
 {
+	const char *s = (const char *)t->content;
 	struct dx_clip q;
+	size_t len;
 
-	if (m->text.any_text || m->text.n || !t->content || blank((const char *)t->content))
+	if (m->text.any_text || m->text.n || !s || blank(s))
 		return 0;
-	return dx_err(c, t, "unexpected text '%s' in <%s>", dx_clip(&q, (const char *)t->content),
-		      (const char *)parent->name);
+	s += strspn(s, " \t\r\n");        /* the words, without the layout */
+	for (len = strlen(s); strchr(" \t\r\n", s[len - 1]); len--)
+		;
+	dx_clip(&q, s);
+	if (len < sizeof(q.s) && len < strlen(q.s))
+		q.s[len] = '\0';
+	return dx_err(c, t, "unexpected text '%s' in <%s>", q.s, (const char *)parent->name);
 }
 
 static int check_kids(struct dx_ctx *c, const xmlNode *n, const struct dx_model *m)
 {
 	const xmlNode *k, *pats[DX_MAX_KIDS];
-	size_t np;
+	size_t np, count = 0;
 
 	for (k = n->children; k; k = k->next) {
 		if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
@@ -256,6 +263,10 @@ static int check_kids(struct dx_ctx *c, const xmlNode *n, const struct dx_model 
 		}
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
+		if (++count > DX_MAX_CHILDREN) {
+			dx_err(c, k, "too many elements in <%s>", (const char *)n->name);
+			return dx_hint(c, "at most %d", DX_MAX_CHILDREN);
+		}
 		np = kid_patterns(m, k, pats);
 		if (!np)
 			return unknown_element(c, k, n, m);

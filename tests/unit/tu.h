@@ -7,6 +7,7 @@
  * printed on stdout:
  *     PASS: unit/<file>/<case>
  *     FAIL: unit/<file>/<case>: <why>
+ * ("unit" is TU_TIER, see below.)
  * Details of every failed CHECK go to stderr. tu_main() returns 0 when all
  * cases passed and 2 when some failed; any other exit status of a test
  * program means the program itself crashed (run-unit.sh reports that).
@@ -24,6 +25,12 @@
 #include <unistd.h>
 
 #define TU_CASE_FAILED 3 /* child exit status for a failed CHECK */
+
+/* The tier a program's lines belong to ("PASS: unit/..."); tests/domxml
+ * builds with -DTU_TIER='"domxml"'. */
+#ifndef TU_TIER
+#define TU_TIER "unit"
+#endif
 #define TU_WHY_MAX 512
 
 static int tu_case_failures;
@@ -97,14 +104,14 @@ static inline int tu_run_one(const char *file, const struct tu_case *c)
 	pid_t pid;
 
 	if (pipe(fds)) {
-		printf("FAIL: unit/%s/%s: pipe failed\n", file, c->name);
+		printf("FAIL: " TU_TIER "/%s/%s: pipe failed\n", file, c->name);
 		return 1;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
-		printf("FAIL: unit/%s/%s: fork failed\n", file, c->name);
+		printf("FAIL: " TU_TIER "/%s/%s: fork failed\n", file, c->name);
 		close(fds[0]);
 		close(fds[1]);
 		return 1;
@@ -134,21 +141,21 @@ static inline int tu_run_one(const char *file, const struct tu_case *c)
 	why[got] = '\0';
 	close(fds[0]);
 	if (waitpid(pid, &status, 0) != pid) {
-		printf("FAIL: unit/%s/%s: waitpid failed\n", file, c->name);
+		printf("FAIL: " TU_TIER "/%s/%s: waitpid failed\n", file, c->name);
 		return 1;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		printf("PASS: unit/%s/%s\n", file, c->name);
+		printf("PASS: " TU_TIER "/%s/%s\n", file, c->name);
 		return 0;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == TU_CASE_FAILED)
-		printf("FAIL: unit/%s/%s: %s\n", file, c->name, why);
+		printf("FAIL: " TU_TIER "/%s/%s: %s\n", file, c->name, why);
 	else if (WIFSIGNALED(status))
-		printf("FAIL: unit/%s/%s: crashed with signal %d%s\n", file, c->name,
+		printf("FAIL: " TU_TIER "/%s/%s: crashed with signal %d%s\n", file, c->name,
 		       WTERMSIG(status),
 		       WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
 	else
-		printf("FAIL: unit/%s/%s: aborted with exit status %d "
+		printf("FAIL: " TU_TIER "/%s/%s: aborted with exit status %d "
 		       "(sanitizer report on stderr)\n",
 		       file, c->name, WEXITSTATUS(status));
 	return 1;
@@ -157,7 +164,7 @@ static inline int tu_run_one(const char *file, const struct tu_case *c)
 /* Print a note for a case that cannot run here; counts as neither. */
 static inline void tu_skip(const char *file, const char *name, const char *why)
 {
-	printf("SKIP: unit/%s/%s: %s\n", file, name, why);
+	printf("SKIP: " TU_TIER "/%s/%s: %s\n", file, name, why);
 }
 
 static inline int tu_main(const char *file, const struct tu_case *cases, size_t n)
