@@ -39,7 +39,7 @@ static int start_child(struct tess_cli *cli, const struct domxml *d, const char 
 		return TESS_FAIL;
 	if (runner_xml_path(d->name, path, sizeof(path)) < 0)
 		return tess_error("run directory path too long");
-	tess_mkdir_p(console_run_dir());
+	make_dirs(console_run_dir(), false);
 	if ((r = store_write_file(path, d)) < 0)
 		return tess_error("cannot write %s: %s", path, strerror(-r));
 	if (runner_start(d, &domid) < 0) {

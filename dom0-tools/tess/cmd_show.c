@@ -91,11 +91,12 @@ static int list_collect(struct tess_cli *cli, bool all, struct list_row *rows, s
 	return (int)k;
 }
 
-static int list_opt(int c, const char *arg, void *ctx)
+/* A verb with one flag option: it sets *(bool *)ctx. */
+static int flag_opt(int c, const char *arg, void *ctx)
 {
+	(void)c;
 	(void)arg;
-	if (c == 'a')
-		*(bool *)ctx = true;
+	*(bool *)ctx = true;
 	return 0;
 }
 
@@ -105,7 +106,7 @@ int cmd_list(struct tess_cli *cli, int argc, char **argv)
 					     { NULL, 0, NULL, 0 } };
 	struct list_row *rows = calloc(2 * TESS_MAX_DOMAINS, sizeof(*rows));
 	bool all = false;
-	int i = tess_getopt(cli, "list", argc, argv, 0, lo, list_opt, &all, true), n;
+	int i = tess_getopt(cli, "list", argc, argv, 0, lo, flag_opt, &all, true), n;
 	struct json *j;
 
 	if (!rows)
@@ -302,20 +303,12 @@ int cmd_host_info(struct tess_cli *cli, int argc, char **argv)
 
 /* ---- dmesg --------------------------------------------------------------- */
 
-static int dmesg_opt(int c, const char *arg, void *ctx)
-{
-	(void)arg;
-	if (c == 'c')
-		*(int *)ctx = 1;
-	return 0;
-}
-
 int cmd_dmesg(struct tess_cli *cli, int argc, char **argv)
 {
 	static const struct option lo[] = { { "clear", no_argument, NULL, 'c' },
 					     { NULL, 0, NULL, 0 } };
-	int clear = 0, n;
-	int i = tess_getopt(cli, "dmesg", argc, argv, 0, lo, dmesg_opt, &clear, false);
+	bool clear = false;
+	int i = tess_getopt(cli, "dmesg", argc, argv, 0, lo, flag_opt, &clear, false), n;
 	char *buf;
 
 	if (i < 0)

@@ -129,7 +129,7 @@ int store_save(const struct domxml *d)
 
 	if (store_dir(dir, sizeof(dir)) < 0 || store_path(d->name, path, sizeof(path)) < 0)
 		return tess_error("state directory path too long"), -1;
-	if ((r = tess_mkdir_p(dir)) < 0)
+	if ((r = make_dirs(dir, false)) < 0)
 		return tess_error("cannot create %s: %s", dir, strerror(-r)), -1;
 	if ((r = store_write_file(path, d)) < 0)
 		return tess_error("cannot write %s: %s (the old definition, if any, is "

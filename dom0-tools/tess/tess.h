@@ -49,8 +49,9 @@ int tess_parse_seconds(const char *s, double *out);
 double tess_now(void);          /* CLOCK_MONOTONIC seconds */
 void tess_sleep_ms(int ms);
 void tess_uuid_str(const uint8_t uuid[16], char out[37]);
-/* mkdir -p, mode 0755; 0 or -errno. */
-int tess_mkdir_p(const char *path);
+/* mkdir -p (0755) for path, or for its directory with parent_only; 0 or
+ * -errno (tess-boot/util.c, shared with the runner). */
+int make_dirs(const char *path, bool parent_only);
 const char *tess_paging_name(uint32_t paging);
 /* The program next to this one (dir of /proc/self/exe, or its build-tree
  * sibling ../NAME/NAME), else NAME for a PATH search. */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -15,16 +14,22 @@
 
 #define MAX_WAIT_SECONDS 86400.0
 
+/* "PREFIX: message\n" on stderr, after what stdout has. */
+static void tess_vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int tess_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tess_vmsg("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return TESS_FAIL;
 }
 
@@ -33,12 +38,10 @@ int tess_usage_error(const char *verb, const char *fmt, ...)
 	const struct tess_verb *v = tess_verb_find(verb);
 	va_list ap;
 
-	fflush(stdout);
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tess_vmsg("error", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: tess %s %s\n", verb, v ? v->args : "");
+	fprintf(stderr, "usage: tess %s %s\n", verb, v ? v->args : "");
 	return TESS_USAGE;
 }
 
@@ -46,12 +49,9 @@ void tess_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tess_vmsg("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 const char *tess_state_dir(void)
@@ -120,26 +120,6 @@ void tess_sibling_program(const char *name, char *out, size_t size)
 		}
 	}
 	snprintf(out, size, "%s", name);
-}
-
-int tess_mkdir_p(const char *path)
-{
-	char buf[TESS_PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1;; p++) {
-		char c = *p;
-
-		if (c && c != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		if (!c)
-			return 0;
-		*p = c;
-	}
 }
 
 void tess_try_hv(struct tess_cli *cli)
