@@ -41,7 +41,8 @@ struct domxml {
 	enum domxml_type type;
 	char name[TESS_NAME_MAX];    /* [A-Za-z0-9_.-], 1..TESS_NAME_MAX-1 bytes */
 	uint8_t uuid[16];
-	bool uuid_given;             /* false: uuid is all zero, the caller makes one */
+	bool uuid_given;             /* false: uuid is all zero, the caller makes one
+				      * (an all-zero <uuid> counts as not given) */
 	uint64_t memory_bytes;       /* <memory>, a multiple of TESS_MEM_ALIGN */
 	uint32_t vcpus;              /* <vcpu>, 1..TESS_MAX_VCPUS */
 	char *kernel;                /* <os><kernel>: absolute path (malloc'd) */
