@@ -2,13 +2,13 @@
 # mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module TESSERA_KO] [--tess-run TESS_RUN]
 #                     [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN]
 #                     [--guest-dir DIR] [--tess-boot BIN] [--tess-console BIN]
-#                     [--tess-power-button BIN] [--guest-kernel BZIMAGE]
+#                     [--guest-kernel BZIMAGE]
 #                     [--guest-initrd IMG] [--tess BIN] OUT
 # Build the dom0 initramfs (gzip'd newc cpio): static busybox with applet
 # links, tess-probe, /init, /lib/tessera-lib.sh and tests/system/scenarios/*.sh
 # under /scenarios/; when they exist, /lib/modules/tessera.ko, /bin/tess-run,
 # /bin/tess-fuzz, /bin/tess-dmesg, /bin/tess-abi-check, /bin/tess-boot,
-# /bin/tess-console, /bin/tess-power-button, the test kernels DIR/*.elf
+# /bin/tess-console, the test kernels DIR/*.elf
 # under /guest/, and the Linux child's kernel and initramfs
 # (scripts/mkinitramfs-guest.sh) as /guest/linux/vmlinuz and
 # /guest/linux/initrd.img, the tess CLI as /bin/tess with the domain
@@ -29,7 +29,6 @@ guest_dir=$top/tests/guest/build
 tess_boot=$top/dom0-tools/tess-boot/tess-boot
 tess_console=$top/dom0-tools/tess-console/tess-console
 tess_cli=$top/dom0-tools/tess/tess
-tess_power_button=$top/dom0-tools/tess-power-button/tess-power-button
 guest_kernel=
 guest_initrd=
 busybox=${BUSYBOX:-/bin/busybox}
@@ -45,16 +44,15 @@ while [[ $# -gt 0 ]]; do
         --guest-dir) guest_dir=$2; shift 2 ;;
         --tess-boot) tess_boot=$2; shift 2 ;;
         --tess-console) tess_console=$2; shift 2 ;;
-        --tess-power-button) tess_power_button=$2; shift 2 ;;
         --guest-kernel) guest_kernel=$2; shift 2 ;;
         --guest-initrd) guest_initrd=$2; shift 2 ;;
         --tess) tess_cli=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-dom0: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
-out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] [--tess-boot BIN] [--tess-console BIN] [--tess-power-button BIN] [--guest-kernel BZIMAGE] [--guest-initrd IMG] [--tess BIN] OUT}
+out=${1:?usage: mkinitramfs-dom0.sh [--probe TESS_PROBE] [--module KO] [--tess-run BIN] [--tess-fuzz BIN] [--tess-dmesg BIN] [--tess-abi-check BIN] [--guest-dir DIR] [--tess-boot BIN] [--tess-console BIN] [--guest-kernel BZIMAGE] [--guest-initrd IMG] [--tess BIN] OUT}
 
 for f in "$busybox" "$probe"; do
     [[ -x $f ]] || { echo "mkinitramfs-dom0: $f missing (busybox-static installed? make run?)" >&2; exit 1; }
@@ -100,7 +98,6 @@ install_tool "$tess_dmesg" tess-dmesg
 install_tool "$tess_abi_check" tess-abi-check
 install_tool "$tess_boot" tess-boot
 install_tool "$tess_console" tess-console
-install_tool "$tess_power_button" tess-power-button
 install_tool "$tess_cli" tess
 # Domain definitions for tess, and the files they name.
 mkdir -p "$root/usr/share/tessera/examples" "$root/var/lib/tessera/boot"

@@ -8,7 +8,7 @@
 #                  interrupts, `poweroff` -> poweroff
 #   linux-power-button
 #                  dom0 presses the child's ACPI power button
-#                  (tess-power-button NAME): acpid in the child runs
+#                  (tess shutdown NAME): acpid in the child runs
 #                  poweroff and it ends with exit=poweroff, nothing typed;
 #                  a press for a domain that is gone is refused
 #   linux-panic    a child that panics (sysrq c) ends as crashed:guest
@@ -195,17 +195,17 @@ if to_shell pb 1 linux-power-button; then
     if ! wait_for /tmp/pb.out '^acpid=[0-9][0-9]* sci=1' "$REPLY_WAIT"; then
         show_tail pb
         fail linux-power-button "acpid not running or no ACPI SCI handler in the child"
-    elif ! t0=$(date +%s) || ! tess-power-button pb >/tmp/pb.press 2>&1; then
+    elif ! t0=$(date +%s) || ! tess shutdown pb >/tmp/pb.press 2>&1; then
         cat /tmp/pb.press
-        fail linux-power-button "tess-power-button pb: $(tail -n 1 /tmp/pb.press)"
+        fail linux-power-button "tess shutdown pb: $(tail -n 1 /tmp/pb.press)"
     elif ! finish pb poweroff "$PRESS_WAIT"; then
         show_tail pb
         fail linux-power-button "after the press: $why"
     elif ! grep -q 'TESSERA-GUEST: power button pressed: powering off' /tmp/pb.out; then
         show_tail pb
         fail linux-power-button "powered off, but not through acpid's power-button action"
-    elif tess-power-button pb >/tmp/pb.press 2>&1; then
-        fail linux-power-button "a press for the destroyed child was accepted"
+    elif tess shutdown pb >/tmp/pb.press 2>&1; then
+        fail linux-power-button "tess shutdown of the destroyed child was accepted"
     else
         echo "--- pb ended $(( $(date +%s) - t0 )) s after the press; its console:"
         grep -E 'SCI|Power Button|acpid|power button|Power down|exit=' /tmp/pb.out
