@@ -127,8 +127,8 @@ static int check_uuid(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
 	return rc;
 }
 
-/* Accepted and not kept, but held to libvirt's rule: one line, not empty. */
-static int check_title(struct dx_ctx *c, const xmlNode *root)
+/* Kept for dumpxml, and held to libvirt's rule: one line, not empty. */
+static int check_title(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
 {
 	const xmlNode *n = dx_child(root, "title");
 	char *s;
@@ -142,7 +142,27 @@ static int check_title(struct dx_ctx *c, const xmlNode *root)
 	if (!*s || strchr(s, '\n')) {
 		rc = dx_err(c, n, "bad <title>");
 		dx_hint(c, "one line, not empty");
+	} else if (!(d->title = strdup(s))) {
+		rc = dx_err(c, n, "out of memory");
 	}
+	xmlFree(s);
+	return rc;
+}
+
+/* Free text, kept for dumpxml. */
+static int check_description(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
+{
+	const xmlNode *n = dx_child(root, "description");
+	char *s;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	s = text_of(c, n);
+	if (!s)
+		return -1;
+	if (!(d->description = strdup(s)))
+		rc = dx_err(c, n, "out of memory");
 	xmlFree(s);
 	return rc;
 }
@@ -344,7 +364,7 @@ int dx_check(struct dx_ctx *c, struct domxml *d)
 	const xmlNode *root = xmlDocGetRootElement(c->doc), *devices;
 
 	if (check_type(c, root, d) || check_name(c, root, d) || check_uuid(c, root, d) ||
-	    check_title(c, root) || check_memory(c, root, d) || check_vcpu(c, root, d) ||
+	    check_title(c, root, d) || check_description(c, root, d) || check_memory(c, root, d) || check_vcpu(c, root, d) ||
 	    check_os(c, root, d) || check_features(c, root, d) || check_actions(c, root, d))
 		return -1;
 	devices = dx_child(root, "devices");

@@ -32,6 +32,8 @@ void domxml_free(struct domxml *d)
 	free(d->kernel);
 	free(d->initrd);
 	free(d->cmdline);
+	free(d->title);
+	free(d->description);
 	memset(d, 0, sizeof(*d));
 }
 

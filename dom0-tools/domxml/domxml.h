@@ -48,6 +48,8 @@ struct domxml {
 	char *kernel;                /* <os><kernel>: absolute path (malloc'd) */
 	char *initrd;                /* <os><initrd>: absolute path, or NULL */
 	char *cmdline;               /* <os><cmdline>, or NULL */
+	char *title;                 /* <title> (one line), or NULL */
+	char *description;           /* <description>, or NULL */
 	uint32_t paging;             /* <features><hap state='on|off'/>: TESS_PAGING_HAP (default) or _SHADOW */
 	enum domxml_action on_poweroff;  /* default destroy */
 	enum domxml_action on_reboot;    /* default restart */

@@ -61,6 +61,8 @@ static void write_ids(FILE *f, const struct domxml *d)
 	uuid_unparse_lower(d->uuid_given ? d->uuid : nil, uuid);
 	text_element(f, "  ", "name", name);
 	fprintf(f, "  <uuid>%s</uuid>\n", uuid);
+	text_element(f, "  ", "title", d->title);
+	text_element(f, "  ", "description", d->description);
 	fprintf(f, "  <memory unit='KiB'>%" PRIu64 "</memory>\n", d->memory_bytes / 1024);
 	fprintf(f, "  <currentMemory unit='KiB'>%" PRIu64 "</currentMemory>\n",
 		d->memory_bytes / 1024);

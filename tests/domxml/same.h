@@ -39,6 +39,10 @@ static inline bool domxml_same(const struct domxml *a, const struct domxml *b, c
 		field = "initrd";
 	else if (!domxml_same_str(a->cmdline, b->cmdline))
 		field = "cmdline";
+	else if (!domxml_same_str(a->title, b->title))
+		field = "title";
+	else if (!domxml_same_str(a->description, b->description))
+		field = "description";
 	else if (a->paging != b->paging)
 		field = "paging";
 	else if (a->on_poweroff != b->on_poweroff || a->on_reboot != b->on_reboot ||
