@@ -1,86 +1,43 @@
 /*
- * Reading guest instructions without decode assists. Walks the guest's
- * page tables (AMD APM vol. 2 section 5.3 long mode, 5.2 legacy) reading
- * each entry through domain_read_gpa(), so a guest can never make the
- * hypervisor read memory that is not the guest's own RAM.
+ * Reading guest instructions without decode assists. Translates through
+ * the guest's page tables with the guest page-table walker (gpt_walk.c),
+ * reading each entry through domain_read_gpa(), so a guest can never make
+ * the hypervisor read memory that is not the guest's own RAM.
  */
 #include <tess/domain.h>
+#include <tess/gpt_walk.h>
 #include <tess/guest_insn.h>
 #include <tess/hvm.h>
-#include <tess/pt.h>
 #include <tess/x86.h>
 
-static int guest_walk_long(struct vcpu *v, u64 cr3, u64 la, u64 *gpa)
+/* The walker's view of guest memory: the domain's RAM, read only. */
+static int guest_mem_read(void *ctx, u64 gpa, unsigned int size, u64 *val)
 {
-	u64 table = cr3 & PTE_ADDR;
-
-	for (int level = 4; level >= 1; level--) {
-		u64 e;
-		unsigned int idx = (la >> PT_LEVEL_SHIFT(level)) & 511;
-
-		if (domain_read_gpa(v->dom, table + idx * 8, &e, 8) || !(e & PTE_P))
-			return -1;
-		if (level == 1 || (level <= 3 && (e & PTE_PS))) {
-			u64 size = PT_PAGE_SIZE(level);
-
-			*gpa = (e & PTE_ADDR & ~(size - 1)) | (la & (size - 1));
-			return 0;
-		}
-		table = e & PTE_ADDR;
-	}
-	return -1;
+	*val = 0;
+	return domain_read_gpa(ctx, gpa, val, size) ? -1 : 0;
 }
 
-static int guest_walk_32(struct vcpu *v, u64 cr3, bool pse, u64 la, u64 *gpa)
+static int guest_mem_no_write(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
 {
-	u32 pde, pte;
-
-	if (domain_read_gpa(v->dom, (cr3 & 0xfffff000) + ((la >> 22) & 1023) * 4, &pde, 4) ||
-	    !(pde & PTE_P))
-		return -1;
-	if (pse && (pde & PTE_PS)) {
-		*gpa = (pde & 0xffc00000) | (la & 0x3fffff);
-		return 0;
-	}
-	if (domain_read_gpa(v->dom, (pde & 0xfffff000) + ((la >> 12) & 1023) * 4, &pte, 4) ||
-	    !(pte & PTE_P))
-		return -1;
-	*gpa = (pte & 0xfffff000) | (la & 0xfff);
-	return 0;
+	(void)ctx, (void)gpa, (void)size, (void)old, (void)new;
+	return -1;      /* never called: the fetcher walks with set_ad false */
 }
 
-static int guest_walk_pae(struct vcpu *v, u64 cr3, u64 la, u64 *gpa)
-{
-	u64 pdpte, e, table;
-
-	if (domain_read_gpa(v->dom, (cr3 & 0xffffffe0) + ((la >> 30) & 3) * 8, &pdpte, 8) ||
-	    !(pdpte & PTE_P))
-		return -1;
-	table = pdpte & PTE_ADDR;
-	if (domain_read_gpa(v->dom, table + ((la >> 21) & 511) * 8, &e, 8) || !(e & PTE_P))
-		return -1;
-	if (e & PTE_PS) {
-		*gpa = (e & PTE_ADDR & ~(MB(2) - 1)) | (la & (MB(2) - 1));
-		return 0;
-	}
-	if (domain_read_gpa(v->dom, (e & PTE_ADDR) + ((la >> 12) & 511) * 8, &e, 8) ||
-	    !(e & PTE_P))
-		return -1;
-	*gpa = (e & PTE_ADDR) | (la & 0xfff);
-	return 0;
-}
-
+/*
+ * Translation only: the guest already made this access (the exit came from
+ * it), so rights are not checked again and no accessed/dirty bit is set.
+ * MAXPHYADDR 52 reports no reserved-bit fault the CPU did not report.
+ */
 int guest_linear_to_gpa(struct vcpu *v, const struct vcpu_paging *p, u64 la, u64 *gpa)
 {
-	if (!(p->cr0 & CR0_PG)) {
-		*gpa = la;
-		return 0;
-	}
-	if (p->efer & EFER_LMA)
-		return (p->cr4 & CR4_LA57) ? -1 : guest_walk_long(v, p->cr3, la, gpa);
-	if (p->cr4 & CR4_PAE)
-		return guest_walk_pae(v, p->cr3, la, gpa);
-	return guest_walk_32(v, p->cr3, p->cr4 & CR4_PSE, la & 0xffffffff, gpa);
+	const struct gpt_mem mem = { v->dom, guest_mem_read, guest_mem_no_write };
+	const struct gpt_regs r = { p->cr0, p->cr3, p->cr4, p->efer, 52 };
+	struct gpt_result res;
+
+	if (gpt_walk(&mem, &r, la, 0, false, &res) != GPT_OK)
+		return -1;
+	*gpa = res.gpa;
+	return 0;
 }
 
 int guest_fetch_insn(struct vcpu *v, u8 *buf, unsigned int *len, enum insn_mode *mode)
