@@ -90,8 +90,8 @@ static void dom0_build_p2m(struct domain *d, const struct e820_map *host)
 	static struct range_set map;
 	u64 top = MAX(GB(4), ALIGN_UP(e820_top(host), GB(1)));
 
-	d->p2m.ops = &npt_paging_ops;
-	if (d->p2m.ops->init(&d->p2m))
+	d->paging = &npt_paging_ops;
+	if (p2m_init(&d->p2m))
 		panic("dom0: no memory for its nested page table\n");
 	int rc = 0;
 
@@ -104,11 +104,11 @@ static void dom0_build_p2m(struct domain *d, const struct e820_map *host)
 	if (rc)
 		panic("dom0: the memory map has too many pieces to describe\n");
 	for (unsigned int i = 0; i < map.count; i++)
-		if (d->p2m.ops->map(&d->p2m, map.r[i].start, map.r[i].start,
+		if (p2m_map(&d->p2m, map.r[i].start, map.r[i].start,
 				    map.r[i].end - map.r[i].start, P2M_RWX))
 			panic("dom0: no memory for its nested page table\n");
 	log_info("dom0: %s identity map 0-0x%lx in %u ranges, hypervisor and pool "
-		 "memory left out\n", d->p2m.ops->name, top, map.count);
+		 "memory left out\n", d->paging->name, top, map.count);
 }
 
 static void dom0_log_e820(const struct e820_map *m)

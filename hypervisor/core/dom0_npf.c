@@ -24,7 +24,7 @@ static void dom0_npf_protected(struct domain *d, u64 page, const struct vm_exit 
 	if (n <= NPF_LOG_FIRST || !(n & (n - 1)))
 		log_warn("npt: dom0 access to protected 0x%lx (rip 0x%lx): redirected to "
 			 "scratch page [%lu so far]\n", e->npf.gpa, e->rip, n);
-	if (d->p2m.ops->map(&d->p2m, page, d->scratch_pa, PAGE_SIZE, P2M_RWX))
+	if (p2m_map(&d->p2m, page, d->scratch_pa, PAGE_SIZE, P2M_RWX))
 		panic("npt: out of memory mapping dom0's scratch page\n");
 }
 
@@ -61,7 +61,7 @@ void dom0_handle_npf(struct vcpu *v, const struct vm_exit *e)
 	spin_lock(&d->p2m_lock);
 	if (range_set_contains(&host_ram, page) && !range_set_contains(&d->ram, page))
 		dom0_npf_protected(d, page, e);
-	else if (!e->npf.present && d->p2m.ops->map(&d->p2m, page, page, PAGE_SIZE, P2M_RWX))
+	else if (!e->npf.present && p2m_map(&d->p2m, page, page, PAGE_SIZE, P2M_RWX))
 		panic("npt: out of memory mapping MMIO 0x%lx for dom0\n", page);
 	else if (e->npf.present)
 		dom0_npf_repeat_check(v, e); /* allowed now: a stale entry; flush */

@@ -71,7 +71,7 @@ static int domain_gpa_to_spa(struct domain *d, u64 gpa, u64 *spa)
 	/* RAM only: reading MMIO on a guest's behalf could have side effects. */
 	if (!range_set_contains(&d->ram, gpa))
 		return -1;
-	return d->p2m.ops->lookup(&d->p2m, gpa, spa, &perms);
+	return p2m_lookup(&d->p2m, gpa, spa, &perms);
 }
 
 int domain_read_gpa(struct domain *d, u64 gpa, void *buf, u64 len)
@@ -125,7 +125,7 @@ struct vcpu *domain_create_vcpu(struct domain *d, unsigned int id, struct percpu
 	v->state = VCPU_RUNNING;
 	fpu_init_state(&v->fpu);
 	vlapic_reset(&v->lapic, id);
-	cfg.slat_root = d->p2m.ops->root(&d->p2m);
+	cfg.slat_root = d->paging->slat_root(d);
 	if (hvm->vcpu_init(v, &cfg)) {
 		mm_free_pages(pa, pages);
 		return NULL;

@@ -99,7 +99,7 @@ static int domain_alloc_memory(struct domain *d, u64 bytes)
 			return -TESS_ENOMEM;
 		d->chunks[i] = pa;
 		d->nr_chunks = i + 1;
-		if (d->p2m.ops->map(&d->p2m, i * CHUNK_SIZE, pa, CHUNK_SIZE, P2M_RWX))
+		if (p2m_map(&d->p2m, i * CHUNK_SIZE, pa, CHUNK_SIZE, P2M_RWX))
 			return -TESS_ENOMEM;
 	}
 	d->memory_bytes = bytes;
@@ -113,8 +113,7 @@ static void domain_teardown(struct domain *d)
 		if (d->vcpus[i])
 			domain_free_vcpu(d->vcpus[i]);
 	domain_free_memory(d);
-	if (d->p2m.ops)
-		d->p2m.ops->destroy(&d->p2m);
+	p2m_destroy(&d->p2m);
 	mm_free_pages(virt_to_phys(d), domain_struct_pages());
 }
 
@@ -131,8 +130,8 @@ static int domain_build(struct domain *d, const struct tess_domain_create *req)
 	acpi_pm1_reset(&d->pm1);
 	d->paging_mode = req->paging;
 	d->max_vcpus = req->max_vcpus;
-	d->p2m.ops = &npt_paging_ops;
-	if (d->p2m.ops->init(&d->p2m))
+	d->paging = &npt_paging_ops;
+	if (p2m_init(&d->p2m))
 		return -TESS_ENOMEM;
 	rc = domain_alloc_memory(d, req->memory_bytes);
 	if (rc)
@@ -179,7 +178,7 @@ int domain_create_child(const struct tess_domain_create *req, unsigned int *domi
 	}
 	*domid = d->id;
 	log_info("domain: created dom%u '%s': %lu MiB, %u vCPUs, %s\n", d->id, d->name,
-		 d->memory_bytes >> 20, d->max_vcpus, d->p2m.ops->name);
+		 d->memory_bytes >> 20, d->max_vcpus, d->paging->name);
 	return 0;
 }
 

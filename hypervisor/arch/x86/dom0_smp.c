@@ -32,7 +32,7 @@ void dom0_smp_init(void)
 {
 	dom0_lapic_page = lapic_base();
 	if (nr_cpus > 1) {
-		dom0->p2m.ops->map(&dom0->p2m, dom0_lapic_page, dom0_lapic_page, PAGE_SIZE, P2M_R);
+		p2m_map(&dom0->p2m, dom0_lapic_page, dom0_lapic_page, PAGE_SIZE, P2M_R);
 		dom0_smp_maybe_unprotect(); /* dom0_max_vcpus=1 */
 	} else {
 		dom0_lapic_page = 0;
@@ -64,7 +64,7 @@ static void dom0_smp_maybe_unprotect(void)
 			 parked_cpus());
 		return;
 	}
-	dom0->p2m.ops->map(&dom0->p2m, dom0_lapic_page, dom0_lapic_page, PAGE_SIZE, P2M_RWX);
+	p2m_map(&dom0->p2m, dom0_lapic_page, dom0_lapic_page, PAGE_SIZE, P2M_RWX);
 	log_info("smp: all %u dom0 vCPUs run; LAPIC page writable\n", dom0->vcpus_started);
 	dom0_lapic_page = 0;
 }

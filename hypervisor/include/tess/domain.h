@@ -29,6 +29,7 @@ struct domain {
 	u32 paging_mode;             /* TESS_PAGING_* */
 	bool passthrough;            /* dom0 */
 	struct p2m p2m;
+	const struct paging_ops *paging; /* nested or shadow (paging.h) */
 	struct range_set ram;        /* guest-physical RAM; dom0: machine addresses */
 	struct e820_map e820;        /* what dom0 is told */
 	u64 memory_bytes;
