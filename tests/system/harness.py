@@ -76,7 +76,7 @@ def basic_checks(cpus, mem_mib):
 CHILD_TESTS = ["hello", "boot_state", "hc_eperm", "cpuid", "msr_gp", "hlt_timer",
                "bad_gpa", "triple_fault", "multi4", "spin", "cpl3_eperm",
                "apic_regs", "apic_timer", "apic_ipi", "uart_irq", "pat", "acpi_off", "uart_io", "ports", "kbd_reset",
-               "pvpanic", "rtc", "power_button"]
+               "pvpanic", "rtc", "power_button", "paging"]
 
 # What scenarios/console.sh reports.
 CONSOLE_TESTS = ["module-load", "guest-banner", "attach", "socket-mode", "busy-refused",

@@ -100,6 +100,7 @@ run_child kbd_reset    reboot               kbd_reset
 run_child pvpanic      crashed:guest        pvpanic
 run_child rtc          poweroff             rtc
 run_child power_button poweroff             power_button --power-button-after 1000,3000
+run_child paging       poweroff             paging
 
 # --- tess-run must notice an exit other than the expected one ----------------
 if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then
