@@ -127,10 +127,12 @@ static int check_uuid(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
 	return rc;
 }
 
-/* Kept for dumpxml, and held to libvirt's rule: one line, not empty. */
-static int check_title(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
+/* <title> (held to libvirt's rule: one line, not empty) or <description>:
+ * free text, kept for dumpxml. */
+static int check_text(struct dx_ctx *c, const xmlNode *root, const char *name, bool one_line,
+		      char **out)
 {
-	const xmlNode *n = dx_child(root, "title");
+	const xmlNode *n = dx_child(root, name);
 	char *s;
 	int rc = 0;
 
@@ -139,30 +141,12 @@ static int check_title(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
 	s = text_of(c, n);
 	if (!s)
 		return -1;
-	if (!*s || strchr(s, '\n')) {
-		rc = dx_err(c, n, "bad <title>");
+	if (one_line && (!*s || strchr(s, '\n'))) {
+		rc = dx_err(c, n, "bad <%s>", name);
 		dx_hint(c, "one line, not empty");
-	} else if (!(d->title = strdup(s))) {
+	} else if (!(*out = strdup(s))) {
 		rc = dx_err(c, n, "out of memory");
 	}
-	xmlFree(s);
-	return rc;
-}
-
-/* Free text, kept for dumpxml. */
-static int check_description(struct dx_ctx *c, const xmlNode *root, struct domxml *d)
-{
-	const xmlNode *n = dx_child(root, "description");
-	char *s;
-	int rc = 0;
-
-	if (!n)
-		return 0;
-	s = text_of(c, n);
-	if (!s)
-		return -1;
-	if (!(d->description = strdup(s)))
-		rc = dx_err(c, n, "out of memory");
 	xmlFree(s);
 	return rc;
 }
@@ -364,7 +348,8 @@ int dx_check(struct dx_ctx *c, struct domxml *d)
 	const xmlNode *root = xmlDocGetRootElement(c->doc), *devices;
 
 	if (check_type(c, root, d) || check_name(c, root, d) || check_uuid(c, root, d) ||
-	    check_title(c, root, d) || check_description(c, root, d) || check_memory(c, root, d) || check_vcpu(c, root, d) ||
+	    check_text(c, root, "title", true, &d->title) ||
+	    check_text(c, root, "description", false, &d->description) || check_memory(c, root, d) || check_vcpu(c, root, d) ||
 	    check_os(c, root, d) || check_features(c, root, d) || check_actions(c, root, d))
 		return -1;
 	devices = dx_child(root, "devices");

@@ -27,13 +27,12 @@ struct list_row {
 	bool have_def;
 };
 
-static void list_json_row(struct json *j, const struct list_row *row)
+/* The keys list and info share (docs/cli.md); def: for a domain not running. */
+static void json_domain(struct json *j, const struct domref *r, const struct domxml *def)
 {
-	const struct domref *r = &row->r;
 	char uuid[37];
 
 	tess_uuid_str(r->uuid, uuid);
-	json_obj(j, NULL);
 	if (r->running)
 		json_u64(j, "id", r->info.domid);
 	else
@@ -42,8 +41,16 @@ static void list_json_row(struct json *j, const struct list_row *row)
 	json_str(j, "uuid", uuid);
 	json_str(j, "state", domains_state_name(r));
 	json_bool(j, "persistent", r->defined);
-	json_u64(j, "memory_bytes", r->running ? r->info.memory_bytes : row->def.memory_bytes);
-	json_u64(j, "vcpus", r->running ? r->info.max_vcpus : row->def.vcpus);
+	json_u64(j, "memory_bytes", r->running ? r->info.memory_bytes : def->memory_bytes);
+	json_u64(j, "vcpus", r->running ? r->info.max_vcpus : def->vcpus);
+}
+
+static void list_json_row(struct json *j, const struct list_row *row)
+{
+	const struct domref *r = &row->r;
+
+	json_obj(j, NULL);
+	json_domain(j, r, &row->def);
 	json_close(j);
 }
 
@@ -153,19 +160,8 @@ static void info_json(const struct info_data *in)
 	const struct domref *r = &in->r;
 	struct json *j = json_begin();
 	uint64_t total = 0;
-	char uuid[37];
 
-	tess_uuid_str(r->uuid, uuid);
-	if (r->running)
-		json_u64(j, "id", r->info.domid);
-	else
-		json_null(j, "id");
-	json_str(j, "name", r->name);
-	json_str(j, "uuid", uuid);
-	json_str(j, "state", domains_state_name(r));
-	json_bool(j, "persistent", r->defined);
-	json_u64(j, "memory_bytes", r->running ? r->info.memory_bytes : in->def.memory_bytes);
-	json_u64(j, "vcpus", r->running ? r->info.max_vcpus : in->def.vcpus);
+	json_domain(j, r, &in->def);
 	json_str(j, "paging", tess_paging_name(r->running ? r->info.paging : in->def.paging));
 	if (in->have_runner) {
 		json_i64(j, "uptime_seconds", (long long)time(NULL) - in->rs.started);
