@@ -63,28 +63,33 @@ static void list_text_row(const struct list_row *row)
 	printf(" %-5s %-24s %s\n", id, row->r.name, domains_state_name(&row->r));
 }
 
+static bool list_has_running(const struct list_row *rows, size_t nrun, const char *name)
+{
+	for (size_t i = 0; i < nrun; i++)
+		if (!strcmp(rows[i].r.name, name))
+			return true;
+	return false;
+}
+
 /* Running domains, then (all) the defined ones that are not running. */
 static int list_collect(struct tess_cli *cli, bool all, struct list_row *rows, size_t max)
 {
 	uint32_t ids[TESS_MAX_DOMAINS];
 	int n = tess_domain_list(cli->h, ids, TESS_MAX_DOMAINS);
-	size_t k = 0, nnames = 0;
+	size_t k = 0, nrun, nnames = 0;
 	char **names;
 
 	if (n < 0)
 		return tess_error("%s", tess_last_error()), -1;
-	for (int i = 0; i < n && i < TESS_MAX_DOMAINS && k < max; i++) {
-		char id[16];
-
-		snprintf(id, sizeof(id), "%u", ids[i]);
-		if (domains_resolve_quiet(cli, id, &rows[k].r) == 0 && rows[k].r.running)
-			k++;
-	}
+	for (int i = 0; i < n && i < TESS_MAX_DOMAINS && k < max; i++)
+		if (domains_ref_running(cli, ids[i], &rows[k].r) == 0)
+			k++;   /* one destroyed meanwhile is left out */
+	nrun = k;
 	names = all ? store_names(&nnames) : NULL;
 	for (size_t i = 0; i < nnames && k < max; i++) {
 		struct domref *r = &rows[k].r;
 
-		if (domains_find_running(cli, names[i], NULL, &r->info) == 1)
+		if (list_has_running(rows, nrun, names[i]))
 			continue;
 		if (store_load(names[i], &rows[k].def) < 0)
 			continue;    /* said why; the others are still listed */

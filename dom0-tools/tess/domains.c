@@ -70,6 +70,16 @@ static void ref_from_info(struct domref *r, const struct tess_domain_info *info)
 	r->defined = store_exists(r->name);
 }
 
+int domains_ref_running(struct tess_cli *cli, uint32_t domid, struct domref *out)
+{
+	struct tess_domain_info info;
+
+	if (tess_domain_info(cli->h, domid, &info) < 0)
+		return -1;
+	ref_from_info(out, &info);
+	return 0;
+}
+
 /* A defined domain whose stored UUID is uuid; 1 found (r filled), 0 not. */
 static int defined_by_uuid(const uint8_t uuid[16], struct domref *r)
 {
@@ -120,10 +130,8 @@ static int resolve(struct tess_cli *cli, const char *what, struct domref *out, b
 	uint32_t id;
 	int r;
 
-	if (cli->h && parse_domid(what, &id) && tess_domain_info(cli->h, id, &info) == 0) {
-		ref_from_info(out, &info);
+	if (cli->h && parse_domid(what, &id) && domains_ref_running(cli, id, out) == 0)
 		return 0;
-	}
 	if (uuid_parse(what, uuid) == 0) {
 		if ((r = domains_find_running(cli, NULL, uuid, &info)) > 0) {
 			ref_from_info(out, &info);

@@ -87,6 +87,8 @@ int domains_resolve_quiet(struct tess_cli *cli, const char *what, struct domref 
 /* The running domain named name / with this uuid; 1 found, 0 not, -1 error. */
 int domains_find_running(struct tess_cli *cli, const char *name, const uint8_t *uuid,
 			 struct tess_domain_info *out);
+/* The running domain domid; 0, or -1 if it does not exist (no message). */
+int domains_ref_running(struct tess_cli *cli, uint32_t domid, struct domref *out);
 const char *domains_state_name(const struct domref *r);
 
 /* runner.c: the runner process (tess-boot --daemon) of a child. */
