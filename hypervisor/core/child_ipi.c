@@ -12,6 +12,7 @@
  */
 #include <tess/child_ipi.h>
 #include <tess/domain.h>
+#include <tess/log.h>
 #include <tess/fpu.h>
 #include <tess/hvm.h>
 #include <tess/kick.h>
@@ -91,7 +92,13 @@ void child_events_take(struct vcpu *v)
 		v->nmi_pending = 0;
 	}
 	if (child_event_take(&v->sipi_pending) && v->state == VCPU_WAIT_FOR_SIPI) {
-		vcpu_set_real_mode(v, v->sipi_vector);
+		const char *why;
+
+		if (vcpu_set_real_mode(v, v->sipi_vector, &why)) {
+			log_warn("domain: dom%u vCPU%u cannot start: %s\n", v->dom->id, v->id, why);
+			domain_stop(v->dom, TESS_DOMSTATE_CRASHED, TESS_CRASH_BAD_STATE);
+			return;
+		}
 		fpu_init_state(&v->fpu);
 		v->state = VCPU_RUNNING;
 		v->initialised = true;

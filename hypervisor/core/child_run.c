@@ -75,6 +75,22 @@ static bool child_npf(struct vcpu *v, const struct vm_exit *e, struct tess_run_e
 					 ? TESS_CRASH_UNHANDLED : TESS_CRASH_BAD_GPA, out, what);
 }
 
+/* Shadow paging's events; a p2m miss is a nested page fault in all but name. */
+static bool child_paging(struct vcpu *v, const struct vm_exit *e, struct tess_run_exit *out)
+{
+	struct vm_exit npf = *e;
+	const char *why = "";
+
+	switch (paging_exit(v, e, &npf, &why)) {
+	case PAGING_P2M_MISS:
+		return child_npf(v, &npf, out);
+	case PAGING_FAIL:
+		return child_crash(v, e, TESS_CRASH_UNHANDLED, out, why);
+	default:
+		return false;
+	}
+}
+
 /*
  * Before each entry: fire a due timer, then offer the highest pending
  * vector (the vLAPIC's, else the PIC's through LINT0 in ExtINT mode) as a
@@ -211,6 +227,10 @@ static bool child_handle_exit(struct vcpu *v, const struct vm_exit *e, struct te
 		return child_nmi(out);
 	case EXIT_NPF:
 		return child_npf(v, e, out);
+	case EXIT_CR_ACCESS:
+	case EXIT_INVLPG:
+	case EXIT_PAGE_FAULT:
+		return child_paging(v, e, out);
 	case EXIT_SHUTDOWN:
 		return child_crash(v, e, TESS_CRASH_TRIPLE_FAULT, out, "triple fault");
 	case EXIT_INVALID:

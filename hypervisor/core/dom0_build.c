@@ -90,7 +90,7 @@ static void dom0_build_p2m(struct domain *d, const struct e820_map *host)
 	static struct range_set map;
 	u64 top = MAX(GB(4), ALIGN_UP(e820_top(host), GB(1)));
 
-	d->paging = &npt_paging_ops;
+	d->paging = paging_mode_for(TESS_PAGING_HAP, &d->paging_mode);
 	if (p2m_init(&d->p2m))
 		panic("dom0: no memory for its nested page table\n");
 	int rc = 0;
@@ -236,6 +236,7 @@ static void dom0_load_kernel(struct domain *d, struct boot_info *bi, struct linu
 static struct vcpu *dom0_create_boot_vcpu(struct domain *d, u64 entry)
 {
 	struct vcpu *v = domain_create_vcpu(d, 0, cpus[0]);
+	const char *why;
 	struct vcpu_boot_state s = {
 		.cs = { .sel = 0x10, .attr = 0xa9b, .limit = 0xffffffff },
 		.ds = { .sel = 0x18, .attr = 0xc93, .limit = 0xffffffff },
@@ -254,7 +255,8 @@ static struct vcpu *dom0_create_boot_vcpu(struct domain *d, u64 entry)
 		panic("dom0: no memory for vCPU0\n");
 	s.es = s.ss = s.ds;
 	v->regs.gpr[GPR_RSI] = BOOT_PARAMS_PA;
-	hvm->vcpu_load_state(v, &s);
+	if (vcpu_load_state(v, &s, &why))
+		panic("dom0: vCPU0: %s\n", why);
 	return v;
 }
 

@@ -64,14 +64,14 @@ void domain_free_slot(struct domain *d)
 }
 
 /* Machine address of gpa in d's RAM: 0 with *spa, or -1 if it is not d's RAM. */
-static int domain_gpa_to_spa(struct domain *d, u64 gpa, u64 *spa)
+int domain_gpa_to_spa(struct domain *d, u64 gpa, u64 *spa)
 {
 	unsigned int perms;
 
 	/* RAM only: reading MMIO on a guest's behalf could have side effects. */
 	if (!range_set_contains(&d->ram, gpa))
 		return -1;
-	return p2m_lookup(&d->p2m, gpa, spa, &perms);
+	return p2m_lookup(&d->p2m, gpa, spa, &perms, NULL);
 }
 
 int domain_read_gpa(struct domain *d, u64 gpa, void *buf, u64 len)
@@ -139,12 +139,25 @@ void domain_free_vcpu(struct vcpu *v)
 	u64 pages = ALIGN_UP(sizeof(struct vcpu), PAGE_SIZE) >> PAGE_SHIFT;
 
 	v->dom->vcpus[v->id] = NULL;
+	v->dom->paging->vcpu_free(v);
 	hvm->vcpu_free(v);
 	mm_free_pages(virt_to_phys(v), pages);
 }
 
+void vcpu_get_paging(struct vcpu *v, struct vcpu_paging *p)
+{
+	hvm->get_paging(v, p);
+	v->dom->paging->guest_view(v, p);
+}
+
+int vcpu_load_state(struct vcpu *v, const struct vcpu_boot_state *s, const char **why)
+{
+	hvm->vcpu_load_state(v, s);
+	return v->dom->paging->load_state(v, s, why);
+}
+
 /* State after INIT + SIPI (Intel SDM vol. 3 table 9-1; AMD APM vol. 2 14.1.3). */
-void vcpu_set_real_mode(struct vcpu *v, u8 vector)
+int vcpu_set_real_mode(struct vcpu *v, u8 vector, const char **why)
 {
 	struct vcpu_boot_state s = {
 		.cs = { .sel = (u16)(vector << 8), .attr = 0x9b, .limit = 0xffff,
@@ -161,5 +174,5 @@ void vcpu_set_real_mode(struct vcpu *v, u8 vector)
 
 	s.es = s.ss = s.fs = s.gs = s.ds;
 	memset(&v->regs, 0, sizeof(v->regs));
-	hvm->vcpu_load_state(v, &s);
+	return vcpu_load_state(v, &s, why);
 }

@@ -65,8 +65,8 @@ static int domain_check_request(const struct tess_domain_create *req)
 		return -TESS_EINVAL;
 	if (!req->max_vcpus || req->max_vcpus > DOMAIN_MAX_VCPUS)
 		return -TESS_ERANGE;
-	if (req->paging != TESS_PAGING_HAP)
-		return -TESS_EINVAL; /* shadow paging is not built yet */
+	if (req->paging != TESS_PAGING_HAP && req->paging != TESS_PAGING_SHADOW)
+		return -TESS_EINVAL;
 	return domain_check_unique(req);
 }
 
@@ -128,9 +128,8 @@ static int domain_build(struct domain *d, const struct tess_domain_create *req)
 	pic_reset(&d->pic);
 	rtc_cmos_reset(&d->rtc);
 	acpi_pm1_reset(&d->pm1);
-	d->paging_mode = req->paging;
 	d->max_vcpus = req->max_vcpus;
-	d->paging = &npt_paging_ops;
+	d->paging = paging_mode_for(req->paging, &d->paging_mode);
 	if (p2m_init(&d->p2m))
 		return -TESS_ENOMEM;
 	rc = domain_alloc_memory(d, req->memory_bytes);

@@ -79,6 +79,23 @@ static void exit_npf(struct vcpu *v, const struct vm_exit *e)
 	dom0_handle_npf(v, e);
 }
 
+/* Shadow paging's events; a p2m miss is a nested page fault in all but name. */
+static void exit_paging(struct vcpu *v, const struct vm_exit *e)
+{
+	struct vm_exit npf = *e;
+	const char *why = "";
+
+	switch (paging_exit(v, e, &npf, &why)) {
+	case PAGING_P2M_MISS:
+		dom0_handle_npf(v, &npf);
+		break;
+	case PAGING_FAIL:
+		exit_fatal(v, e, why);
+	default:
+		break;
+	}
+}
+
 static void exit_shutdown(struct vcpu *v, const struct vm_exit *e)
 {
 	exit_fatal(v, e, "triple fault");
@@ -121,11 +138,15 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_INTR] = exit_nothing,
 	[EXIT_NMI] = exit_dom0_nmi,
 	[EXIT_VIRT_INSN] = exit_do_virt_insn,
+	[EXIT_CR_ACCESS] = exit_paging,
+	[EXIT_INVLPG] = exit_paging,
+	[EXIT_PAGE_FAULT] = exit_paging,
 };
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
 	"none", "cpuid", "msr-read", "msr-write", "hypercall", "npf", "shutdown",
-	"init", "intr", "nmi", "hlt", "io", "intr-window", "virt-insn", "invalid-state", "unknown",
+	"init", "intr", "nmi", "hlt", "io", "intr-window", "virt-insn", "invalid-state",
+	"cr-access", "invlpg", "page-fault", "unknown",
 };
 
 const char *exit_reason_name(enum exit_reason r)

@@ -25,7 +25,7 @@ int guest_fetch_insn(struct vcpu *v, u8 *buf, unsigned int *len, enum insn_mode 
 	struct vcpu_paging p;
 	u64 la;
 
-	hvm->get_paging(v, &p);
+	vcpu_get_paging(v, &p);
 	if (!(p.cr0 & CR0_PE))
 		*mode = INSN_MODE_16;
 	else if ((p.efer & EFER_LMA) && p.cs_long)

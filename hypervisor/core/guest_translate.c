@@ -5,8 +5,10 @@
  * The same for every paging mode: the guest's tables do not depend on how
  * the hypervisor maps its memory.
  */
+#include <tess/cpu.h>
 #include <tess/domain.h>
 #include <tess/paging.h>
+#include <tess/mm.h>
 #include <tess/vcpu.h>
 
 static int guest_mem_read(void *ctx, u64 gpa, unsigned int size, u64 *val)
@@ -19,6 +21,36 @@ static int guest_mem_no_write(void *ctx, u64 gpa, unsigned int size, u64 old, u6
 {
 	(void)ctx, (void)gpa, (void)size, (void)old, (void)new;
 	return -1;      /* never called: the walks here set no A/D bit */
+}
+
+/* Atomic, as the CPU's own A/D updates are (APM vol. 2 5.4.2). */
+static int guest_mem_cmpxchg(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
+{
+	u64 spa;
+
+	if ((gpa & (size - 1)) || domain_gpa_to_spa(ctx, gpa, &spa))
+		return -1;
+	if (size == 8)
+		return __atomic_compare_exchange_n((u64 *)phys_to_virt(spa), &old, new, false,
+						   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 0 : 1;
+	u32 old32 = (u32)old;
+
+	return __atomic_compare_exchange_n((u32 *)phys_to_virt(spa), &old32, (u32)new, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 0 : 1;
+}
+
+/*
+ * As the CPU walks for a TLB fill (shadow paging): accessed bits set on
+ * success, the dirty bit for a write, the guest's MAXPHYADDR for reserved
+ * bits.
+ */
+enum gpt_status guest_walk_fill(struct vcpu *v, const struct vcpu_paging *p, u64 gva,
+				unsigned int access, struct gpt_result *res)
+{
+	const struct gpt_mem mem = { v->dom, guest_mem_read, guest_mem_cmpxchg };
+	const struct gpt_regs r = { p->cr0, p->cr3, p->cr4, p->efer, boot_cpu.phys_bits };
+
+	return gpt_walk(&mem, &r, gva, access, true, res);
 }
 
 /*

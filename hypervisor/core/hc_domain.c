@@ -181,6 +181,24 @@ s64 hc_domain_stats(struct vcpu *v, const u64 *a)
 	return hc_copy_to(v, a[1], &st, sizeof(st));
 }
 
+/* a0 = domid (dom0 included), a1 = where struct tess_shadow_stats goes. */
+s64 hc_domain_paging_stats(struct vcpu *v, const u64 *a)
+{
+	struct tess_shadow_stats st;
+	struct domain *d;
+
+	memset(&st, 0, sizeof(st));
+	spin_lock(&domains_lock);
+	d = a[0] < DOMAIN_MAX ? domain_find((unsigned int)a[0]) : NULL;
+	for (unsigned int i = 0; d && i < DOMAIN_MAX_VCPUS; i++)
+		if (d->vcpus[i])
+			d->paging->stats(d->vcpus[i], &st);
+	spin_unlock(&domains_lock);
+	if (!d)
+		return -TESS_ENOENT;
+	return hc_copy_to(v, a[1], &st, sizeof(st));
+}
+
 /* a0 = domid, a1 = destination GPA in it, a2 = source GPA in dom0, a3 = length. */
 s64 hc_memory_copy_in(struct vcpu *v, const u64 *a)
 {

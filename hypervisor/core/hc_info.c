@@ -1,6 +1,7 @@
 /* Hypercalls that report on the machine: version, physinfo, log. */
 #include <tess/cpu.h>
 #include <tess/domain.h>
+#include <tess/paging.h>
 #include <tess/hvm.h>
 #include <tess/hypercall.h>
 #include <tess/lib.h>
@@ -21,7 +22,7 @@ s64 hc_physinfo(struct vcpu *v, const u64 *a)
 
 	memset(&pi, 0, sizeof(pi));
 	pi.nr_cpus = nr_cpus;
-	pi.paging_modes = boot_cpu.npt ? TESS_PHYS_HAP : 0;
+	pi.paging_modes = paging_modes_offered();
 	pi.total_pages = range_set_total(&host_ram) >> PAGE_SHIFT;
 	pi.free_pages = frames.nfree;
 	pi.dom0_pages = range_set_total(&dom0->ram) >> PAGE_SHIFT;

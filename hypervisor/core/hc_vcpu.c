@@ -7,6 +7,7 @@
 #include <tess/domain.h>
 #include <tess/fpu.h>
 #include <tess/hvm.h>
+#include <tess/log.h>
 #include <tess/hypercall.h>
 #include <tess/lib.h>
 #include <tess/x86.h>
@@ -64,6 +65,7 @@ s64 hc_vcpu_set_state(struct vcpu *v, const u64 *a)
 {
 	struct tess_vcpu_state r;
 	struct vcpu_boot_state s;
+	const char *why;
 	struct vcpu *t;
 	s64 rc;
 
@@ -92,8 +94,11 @@ s64 hc_vcpu_set_state(struct vcpu *v, const u64 *a)
 		t->hlt = false;
 		t->init_pending = t->sipi_pending = t->nmi_pending = 0;
 		t->state = VCPU_RUNNING;
-		hvm->vcpu_load_state(t, &s);
-		t->initialised = true;
+		t->initialised = vcpu_load_state(t, &s, &why) == 0;
+		if (!t->initialised) {
+			log_warn("domain: dom%u vCPU%u: %s\n", t->dom->id, t->id, why);
+			rc = -TESS_ENOMEM;
+		}
 	}
 	spin_unlock(&domains_lock);
 	return rc;

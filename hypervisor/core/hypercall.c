@@ -33,6 +33,7 @@ static const struct hypercall_entry hypercall_table[TESS_HC_COUNT] = {
 	[TESS_HC_DOMAIN_STATS] = { hc_domain_stats, HC_DOM0 },
 	[TESS_HC_SHUTDOWN] = { hc_shutdown, HC_CHILD },
 	[TESS_HC_DOMAIN_POWER_BUTTON] = { hc_domain_power_button, HC_DOM0 },
+	[TESS_HC_DOMAIN_PAGING_STATS] = { hc_domain_paging_stats, HC_DOM0 },
 };
 
 s64 hypercall_dispatch(struct vcpu *v, u64 nr, const u64 *args, u8 cpl)

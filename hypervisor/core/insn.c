@@ -1,10 +1,16 @@
-/* MOV instruction decoder for MMIO emulation (see tess/insn.h). */
+/*
+ * Decoder for the instructions the hypervisor emulates (see tess/insn.h):
+ * MMIO MOVs, and the control-register and INVLPG instructions that shadow
+ * paging intercepts.
+ */
 #include <tess/insn.h>
 #include <tess/lib.h>
 
 struct insn_prefixes {
 	bool opsize;  /* 0x66 */
 	bool addrsize; /* 0x67 */
+	bool lock;    /* 0xf0 */
+	u8 seg;       /* the last segment override byte, 0 if none */
 	u8 rex;       /* 0 if none */
 	unsigned int len;
 };
@@ -20,6 +26,11 @@ static bool insn_is_legacy_prefix(u8 b)
 	}
 }
 
+static bool insn_is_seg_prefix(u8 b)
+{
+	return b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65;
+}
+
 static int insn_prefixes(const u8 *b, unsigned int avail, enum insn_mode mode,
 			 struct insn_prefixes *p)
 {
@@ -27,6 +38,9 @@ static int insn_prefixes(const u8 *b, unsigned int avail, enum insn_mode mode,
 	while (p->len < avail && insn_is_legacy_prefix(b[p->len])) {
 		p->opsize |= b[p->len] == 0x66;
 		p->addrsize |= b[p->len] == 0x67;
+		p->lock |= b[p->len] == 0xf0;
+		if (insn_is_seg_prefix(b[p->len]))
+			p->seg = b[p->len];
 		p->len++;
 	}
 	/* REX only counts right before the opcode (SDM vol. 2 section 2.2.1). */
@@ -148,4 +162,171 @@ int insn_decode_mov(const u8 *b, unsigned int avail, enum insn_mode mode,
 	if (imm_len)
 		out->imm = insn_read_imm(&b[p.len + 1 + mlen], imm_len, out->size);
 	return 0;
+}
+
+/* ---- Memory operands (SDM vol. 2 section 2.1.5, tables 2-1 to 2-3) ---- */
+
+static u64 insn_read_disp(const u8 *b, unsigned int n)
+{
+	u64 v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= (u64)b[i] << (8 * i);
+	if (n && (b[n - 1] & 0x80)) /* displacements are signed */
+		v |= ~0ull << (8 * n);
+	return v;
+}
+
+/* 16-bit addressing: base and index registers by r/m (SDM vol. 2 table 2-1). */
+static void insn_mem16(u8 mod, u8 rm, const u8 *disp, struct insn_mem *m)
+{
+	enum { BX = 3, BP = 5, SI = 6, DI = 7 }; /* register numbers */
+	static const s8 base[8] = { BX, BX, BP, BP, SI, DI, BP, BX };
+	static const s8 index[8] = { SI, DI, SI, DI, -1, -1, -1, -1 };
+
+	m->base = base[rm];
+	m->index = index[rm];
+	m->scale = 1;
+	if (mod == 0 && rm == 6) {
+		m->base = -1;
+		m->disp = insn_read_disp(disp, 2);
+	} else {
+		m->disp = insn_read_disp(disp, mod == 1 ? 1 : mod == 2 ? 2 : 0);
+	}
+}
+
+/* 32/64-bit addressing with SIB and RIP-relative forms (tables 2-2, 2-3). */
+static void insn_mem32(u8 mod, u8 rm, const u8 *after, u8 rex, bool mode64,
+		       struct insn_mem *m)
+{
+	unsigned int disp_len = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+	const u8 *disp = after;
+
+	m->index = -1;
+	m->scale = 1;
+	m->base = (s8)(rm | ((rex & 1) ? 8 : 0));
+	if (rm == 4) {
+		u8 sib = after[0];
+		u8 idx = (u8)(((sib >> 3) & 7) | ((rex & 2) ? 8 : 0));
+
+		disp = after + 1;
+		m->scale = (u8)(1u << (sib >> 6));
+		m->index = idx == 4 ? -1 : (s8)idx; /* index 100b (no REX.X) means none */
+		m->base = (s8)((sib & 7) | ((rex & 1) ? 8 : 0));
+		if (mod == 0 && (sib & 7) == 5) {
+			m->base = -1;
+			disp_len = 4;
+		}
+	} else if (mod == 0 && rm == 5) {
+		m->base = -1;
+		m->rip_relative = mode64;
+		disp_len = 4;
+	}
+	m->disp = insn_read_disp(disp, disp_len);
+}
+
+static int insn_modrm_mem(const u8 *b, unsigned int avail, enum insn_mode mode,
+			  const struct insn_prefixes *p, struct insn_mem *m)
+{
+	unsigned int asz = insn_addr_size(mode, p->addrsize);
+	int len = insn_modrm_len(b, avail, asz);
+
+	if (len < 0 || (unsigned int)len > avail)
+		return -1;
+	memset(m, 0, sizeof(*m));
+	m->addr_size = (u8)asz;
+	m->seg = p->seg;
+	if (asz == 2)
+		insn_mem16(b[0] >> 6, b[0] & 7, b + 1, m);
+	else
+		insn_mem32(b[0] >> 6, b[0] & 7, b + 1, p->rex, mode == INSN_MODE_64, m);
+	return len;
+}
+
+u64 insn_mem_address(const struct insn_mem *m, const u64 *gpr, u64 next_rip)
+{
+	u64 ea = m->disp;
+
+	if (m->rip_relative)
+		ea += next_rip;
+	if (m->base >= 0)
+		ea += gpr[m->base];
+	if (m->index >= 0)
+		ea += gpr[m->index] * m->scale;
+	if (m->addr_size == 2)
+		return ea & 0xffff;
+	return m->addr_size == 4 ? ea & 0xffffffff : ea;
+}
+
+/* ---- 0F 20/22 MOV CR, 0F 06 CLTS, 0F 01 /4 SMSW, /6 LMSW, /7 INVLPG ---- */
+
+static int insn_decode_0f01(const u8 *b, unsigned int avail, enum insn_mode mode,
+			    const struct insn_prefixes *p, struct insn_sys *out)
+{
+	u8 modrm = b[0], sub = (modrm >> 3) & 7;
+	int mlen;
+
+	if (sub == 4)
+		out->op = INSN_SMSW;
+	else if (sub == 6)
+		out->op = INSN_LMSW;
+	else if (sub == 7 && modrm >> 6 != 3)
+		out->op = INSN_INVLPG; /* 0F 01 F8-FF with mod 3 are SWAPGS, RDTSCP, ... */
+	else
+		return -1;
+	if (modrm >> 6 == 3) {
+		out->reg = (u8)((modrm & 7) | ((p->rex & 1) ? 8 : 0));
+		out->size = insn_op_size(mode, p);
+		return 1;
+	}
+	mlen = insn_modrm_mem(b, avail, mode, p, &out->mem);
+	out->has_mem = true;
+	out->size = 2; /* LMSW and SMSW to memory move 16 bits */
+	return mlen;
+}
+
+static int insn_decode_movcr(u8 op, const u8 *b, enum insn_mode mode,
+			     const struct insn_prefixes *p, struct insn_sys *out)
+{
+	/* The r/m field names the GPR whatever mod says (SDM vol. 2, MOV-Control Registers). */
+	out->op = op == 0x22 ? INSN_MOV_TO_CR : INSN_MOV_FROM_CR;
+	out->reg = (u8)((b[0] & 7) | ((p->rex & 1) ? 8 : 0));
+	out->cr = (u8)(((b[0] >> 3) & 7) | ((p->rex & 4) ? 8 : 0));
+	if (p->lock)
+		out->cr |= 8; /* AMD's alternative encoding of CR8 (APM vol. 3, MOV CRn) */
+	out->size = mode == INSN_MODE_64 ? 8 : 4;
+	return 1;
+}
+
+int insn_decode_sys(const u8 *b, unsigned int avail, enum insn_mode mode,
+		    struct insn_sys *out)
+{
+	struct insn_prefixes p;
+	int rest;
+
+	memset(out, 0, sizeof(*out));
+	avail = MIN(avail, (unsigned int)INSN_MAX_LEN);
+	if (insn_prefixes(b, avail, mode, &p) || p.len + 2 > avail || b[p.len] != 0x0f)
+		return -1;
+	switch (b[p.len + 1]) {
+	case 0x06:
+		out->op = INSN_CLTS;
+		rest = 0;
+		break;
+	case 0x01:
+	case 0x20:
+	case 0x22:
+		if (p.len + 3 > avail)
+			return -1;
+		rest = b[p.len + 1] == 0x01
+			       ? insn_decode_0f01(&b[p.len + 2], avail - p.len - 2, mode, &p, out)
+			       : insn_decode_movcr(b[p.len + 1], &b[p.len + 2], mode, &p, out);
+		if (rest < 0)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	out->len = (u8)(p.len + 2 + (unsigned int)rest);
+	return out->len <= avail ? 0 : -1;
 }

@@ -14,6 +14,7 @@
 #include <tess/mb2.h>
 #include <tess/mm.h>
 #include <tess/options.h>
+#include <tess/paging.h>
 #include <tess/percpu.h>
 #include <tess/serial.h>
 #include <tess/smp.h>
@@ -104,6 +105,7 @@ __noreturn void hv_main(u32 magic, u32 mbi_pa)
 	hvm = hvm_select(&boot_cpu, &why);
 	if (!hvm)
 		panic("boot: cannot run: %s\n", why);
+	paging_mode_init(options.paging_shadow);
 	mm_init(&boot_info);
 	mm_build_hv_tables();
 	mm_relocate_modules(&boot_info);
@@ -115,7 +117,8 @@ __noreturn void hv_main(u32 magic, u32 mbi_pa)
 	mm_release_boot_data(&boot_info);
 	log_info("mem: isolation marker at 0x%lx\n", (u64)isolation_marker);
 	log_info("mm: %lu MiB free for child domains\n", (frames.nfree << PAGE_SHIFT) >> 20);
-	log_info("dom0: starting vCPU0 on CPU0 with %s and %s\n", hvm->name, hvm->slat_name);
+	log_info("dom0: starting vCPU0 on CPU0 with %s and %s paging\n", hvm->name,
+		 dom0->paging->name);
 	bsp->vcpu = v0;
 	vcpu_run_loop(v0);
 }

@@ -77,8 +77,37 @@ static int msr_child(struct vcpu *v, u32 index, u64 *value, bool write)
 	return 0;
 }
 
+/*
+ * EFER, for every domain: SVME stays hidden (the vendor keeps it set under
+ * the guest), LMA is the CPU's to change, and the paging mode sees the
+ * write (shadow paging keeps the guest's own value).
+ */
+static int msr_efer_write(struct vcpu *v, u64 value)
+{
+	const char *why = NULL;
+
+	if (value & EFER_SVME)
+		return -1;
+	switch (v->dom->paging->efer_write(v, value, &why)) {
+	case PAGING_DONE:
+		return 0;
+	case PAGING_FAIL:
+		log_err("msr: dom%u vCPU%u: EFER 0x%lx: %s\n", v->dom->id, v->id, value, why);
+		return -1;
+	default:
+		return -1;
+	}
+}
+
 int msr_read(struct vcpu *v, u32 index, u64 *value)
 {
+	if (index == MSR_EFER) {
+		struct vcpu_paging p;
+
+		vcpu_get_paging(v, &p);
+		*value = p.efer;
+		return 0;
+	}
 	if (v->dom != dom0)
 		return msr_child(v, index, value, false);
 	switch (index) {
@@ -93,6 +122,8 @@ int msr_read(struct vcpu *v, u32 index, u64 *value)
 
 int msr_write(struct vcpu *v, u32 index, u64 value)
 {
+	if (index == MSR_EFER)
+		return msr_efer_write(v, value);
 	if (v->dom != dom0)
 		return msr_child(v, index, &value, true);
 	switch (index) {

@@ -10,6 +10,7 @@ void options_defaults(struct hv_options *o)
 	o->loglvl = LOG_INFO;
 	o->dom0_mem = 0;
 	o->dom0_max_vcpus = 0;
+	o->paging_shadow = false;
 }
 
 static int size_suffix_shift(char c)
@@ -96,6 +97,11 @@ static void options_apply(const char *name, const char *value, struct hv_options
 			report(OPTION_MALFORMED, name, value);
 		else
 			o->dom0_max_vcpus = (unsigned int)n;
+	} else if (!strcmp(name, "paging")) {
+		if (value && (!strcmp(value, "hap") || !strcmp(value, "shadow")))
+			o->paging_shadow = !strcmp(value, "shadow");
+		else
+			report(OPTION_MALFORMED, name, value);
 	} else {
 		report(OPTION_UNKNOWN, name, value);
 	}

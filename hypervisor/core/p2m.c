@@ -56,13 +56,16 @@ int p2m_unmap(struct p2m *p, u64 gpa, u64 size)
 	return pt_unmap(&p->pt, gpa, size);
 }
 
-int p2m_lookup(struct p2m *p, u64 gpa, u64 *spa, unsigned int *perms)
+int p2m_lookup(struct p2m *p, u64 gpa, u64 *spa, unsigned int *perms, u64 *page_size)
 {
+	unsigned int level;
 	u64 flags;
 
-	if (pt_lookup(&p->pt, gpa, spa, &flags, NULL))
+	if (pt_lookup(&p->pt, gpa, spa, &flags, &level))
 		return -1;
 	*perms = P2M_R | P2M_X | ((flags & PTE_W) ? P2M_W : 0);
+	if (page_size)
+		*page_size = PT_PAGE_SIZE(level);
 	return 0;
 }
 

@@ -59,7 +59,7 @@ def vcpu_started(n):
 def basic_checks(cpus, mem_mib):
     """Checks shared by every boot that runs the 'basic' scenario."""
     return [
-        ("present", "svm-enabled", r"svm: CPU0 SVM enabled \(NPT in use\)"),
+        ("present", "svm-enabled", r"svm: CPU0 SVM enabled \((NPT available|no NPT: shadow paging only)\)"),
         ("present", "dom0-e820", r"dom0: e820"),
         banner(cpus, mem_mib),
         ("scenario", BASIC_TESTS),
@@ -473,6 +473,8 @@ def main():
                     help="keep serial logs here (default: a temporary directory)")
     ap.add_argument("--timeout-scale", type=float, default=1.0,
                     help="multiply every boot's time limit")
+    ap.add_argument("--cpu", default="",
+                    help="QEMU -cpu for every boot instead of each boot's own")
     ap.add_argument("--eval-log", metavar="BOOT=LOG",
                     help="only evaluate BOOT's checks on an existing serial log")
     args = ap.parse_args()
@@ -495,6 +497,8 @@ def main():
         if unknown:
             ap.error("unknown boot(s): %s" % ", ".join(sorted(unknown)))
         boots = [b for b in BOOTS if b["name"] in wanted]
+    if args.cpu:
+        boots = [dict(b, cpu=args.cpu) for b in boots]
     if args.list:
         for b in boots:
             print("%-10s -smp %d -m %d  hv '%s'  scenario %s  timeout %ds"

@@ -73,6 +73,8 @@ static void dom0_start_vcpu_on(struct percpu *c, u8 vector)
 {
 	struct vcpu *v;
 
+	const char *why;
+
 	if (c->vcpu || !sipi_armed[c->index])
 		return; /* SIPI outside wait-for-SIPI is ignored, as on hardware */
 	if (dom0->vcpus_started >= dom0->max_vcpus) {
@@ -85,7 +87,8 @@ static void dom0_start_vcpu_on(struct percpu *c, u8 vector)
 		log_err("smp: no memory for dom0 vCPU%u\n", dom0->vcpus_started);
 		return;
 	}
-	vcpu_set_real_mode(v, vector);
+	if (vcpu_set_real_mode(v, vector, &why))
+		panic("smp: dom0 vCPU%u cannot start: %s\n", v->id, why);
 	dom0->vcpus_started++;
 	sipi_armed[c->index] = false;
 	c->vcpu = v;

@@ -63,7 +63,9 @@ typedef int64_t tess_s64;
 #define TESS_HC_DOMAIN_STATS    14  /* dom0: a0 = domid, a1 = GPA of struct tess_exit_stats (out) */
 #define TESS_HC_SHUTDOWN        15  /* any child: a0 = TESS_SHUTDOWN_* (does not return) */
 #define TESS_HC_DOMAIN_POWER_BUTTON 16 /* dom0: a0 = domid: press its ACPI power button (0.3) */
-#define TESS_HC_COUNT           17
+#define TESS_HC_DOMAIN_PAGING_STATS 17 /* dom0: a0 = domid (TESS_DOMID_DOM0 too), a1 = GPA of
+                                        *       struct tess_shadow_stats (out) (0.4) */
+#define TESS_HC_COUNT           18
 
 /* Errors, as negative values in RAX (Linux errno numbers). */
 #define TESS_EPERM   1   /* caller may not make this call */
@@ -183,11 +185,30 @@ struct tess_exit_stats {
 	tess_u64 count[TESS_STAT_COUNT];
 };
 
+/*
+ * TESS_HC_DOMAIN_PAGING_STATS: shadow paging counters, summed over the
+ * domain's vCPUs since it was created (all zero for a domain on nested
+ * paging). A fault is a #PF the hypervisor intercepted.
+ */
+struct tess_shadow_stats {
+	tess_u64 faults;           /* #PF intercepted */
+	tess_u64 faults_filled;    /* ... answered by a new shadow entry */
+	tess_u64 faults_guest;     /* ... the guest's own tables explain: given to the guest */
+	tess_u64 faults_p2m;       /* ... outside the domain's memory map (MMIO, or a bad access) */
+	tess_u64 tables_built;     /* shadow tables allocated */
+	tess_u64 tables_freed;
+	tess_u64 flushes_cr3;      /* MOV CR3: non-global translations dropped */
+	tess_u64 flushes_all;      /* everything dropped (CR0/CR4/EFER paging bits, pool full) */
+	tess_u64 invlpg;           /* INVLPG intercepted */
+	tess_u64 cr_accesses;      /* CR0/CR3/CR4 reads and writes emulated */
+};
+
 _Static_assert(sizeof(struct tess_physinfo) == 56, "tess_physinfo layout");
 _Static_assert(sizeof(struct tess_domain_create) == 104, "tess_domain_create layout");
 _Static_assert(sizeof(struct tess_domain_info) == 112, "tess_domain_info layout");
 _Static_assert(sizeof(struct tess_vcpu_state) == 64, "tess_vcpu_state layout");
 _Static_assert(sizeof(struct tess_run_exit) == 48, "tess_run_exit layout");
 _Static_assert(sizeof(struct tess_exit_stats) == 64, "tess_exit_stats layout");
+_Static_assert(sizeof(struct tess_shadow_stats) == 80, "tess_shadow_stats layout");
 
 #endif /* TESSERA_PUBLIC_HYPERCALL_H */

@@ -14,7 +14,7 @@
 
 /* Interface version: major changes break callers, minor ones add calls. */
 #define TESS_INTERFACE_VERSION_MAJOR 0u
-#define TESS_INTERFACE_VERSION_MINOR 3u
+#define TESS_INTERFACE_VERSION_MINOR 4u
 #define TESS_INTERFACE_VERSION \
 	((TESS_INTERFACE_VERSION_MAJOR << 16) | TESS_INTERFACE_VERSION_MINOR)
 

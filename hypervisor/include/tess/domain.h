@@ -53,13 +53,16 @@ struct domain {
 
 extern struct domain *dom0;
 
+/* Machine address of gpa in d's RAM: 0 with *spa, or -1 if it is not d's RAM. */
+int domain_gpa_to_spa(struct domain *d, u64 gpa, u64 *spa);
 /* Read/write len bytes of the domain's RAM at gpa; -1 if any byte is not its RAM. */
 int domain_read_gpa(struct domain *d, u64 gpa, void *buf, u64 len);
 int domain_write_gpa(struct domain *d, u64 gpa, const void *buf, u64 len);
 /* A vCPU of d that runs on CPU c; NULL when out of memory. */
 struct vcpu *domain_create_vcpu(struct domain *d, unsigned int id, struct percpu *c);
-/* Put v in real mode at vector:0000, as a SIPI does. */
-void vcpu_set_real_mode(struct vcpu *v, u8 vector);
+/* Put v in real mode at vector:0000, as a SIPI does; -1 (*why) if its
+ * paging mode has no memory for it. */
+int vcpu_set_real_mode(struct vcpu *v, u8 vector, const char **why);
 
 /* The domain table (dom0 in slot 0). Callers hold domains_lock. */
 extern spinlock_t domains_lock;

@@ -14,7 +14,7 @@ struct percpu;
 
 /* How a vCPU is set up: dom0's passthrough vCPUs, or a child's. */
 struct vcpu_config {
-	u64 slat_root;     /* nested page table root */
+	u64 slat_root;     /* nested page table root; 0: none (shadow paging) */
 	bool passthrough;  /* dom0: real interrupts, I/O ports and most MSRs */
 };
 
@@ -31,6 +31,10 @@ struct hvm_ops {
 	void (*inject_exception)(struct vcpu *v, u8 vector, bool has_error, u32 error);
 	void (*get_paging)(struct vcpu *v, struct vcpu_paging *p);
 	void (*flush_tlb)(struct vcpu *v); /* guest TLB, at next entry */
+	/* The paging registers the CPU runs the guest with (shadow paging: not
+	 * the guest's own view); flushes the guest TLB. */
+	void (*set_paging_hw)(struct vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer);
+	void (*set_cr2)(struct vcpu *v, u64 cr2);
 	/* Could the guest take an external interrupt now (IF=1, no shadow, no event queued)? */
 	bool (*intr_allowed)(struct vcpu *v);
 	/* Queue an NMI; false if another event is queued for this entry. */

@@ -29,6 +29,7 @@ s64 hc_domain_unpause(struct vcpu *v, const u64 *a);
 s64 hc_domain_info(struct vcpu *v, const u64 *a);
 s64 hc_domain_list(struct vcpu *v, const u64 *a);
 s64 hc_domain_stats(struct vcpu *v, const u64 *a);
+s64 hc_domain_paging_stats(struct vcpu *v, const u64 *a);
 s64 hc_domain_power_button(struct vcpu *v, const u64 *a);
 s64 hc_memory_copy_in(struct vcpu *v, const u64 *a);
 s64 hc_vcpu_set_state(struct vcpu *v, const u64 *a);

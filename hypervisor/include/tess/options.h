@@ -11,6 +11,7 @@ struct hv_options {
 	int loglvl;             /* highest level printed on the console */
 	u64 dom0_mem;           /* bytes; 0 = default */
 	unsigned int dom0_max_vcpus; /* 0 = every CPU */
+	bool paging_shadow;     /* paging=shadow: every domain on shadow paging */
 };
 
 #define DOM0_MAX_VCPUS_LIMIT 256

@@ -17,6 +17,7 @@
 #define PTE_A   (1ull << 5)
 #define PTE_D   (1ull << 6)
 #define PTE_PS  (1ull << 7)
+#define PTE_G   (1ull << 8)
 #define PTE_NX  (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 

@@ -3,6 +3,7 @@
 #define TESS_VCPU_H
 
 #include <tess/exit.h>
+#include <tess/shadow.h>
 #include <tess/vlapic.h>
 #include <tess/types.h>
 
@@ -76,6 +77,7 @@ struct vcpu {
 	u64 wake_vcpus;
 	u64 armed_tsc;
 	struct vlapic lapic;    /* children: the emulated x2APIC */
+	struct shadow_vcpu shadow; /* shadow paging: the guest's paging registers and its tree */
 	u64 exits[EXIT_REASON_MAX];
 	/* The last exits of a child vCPU, printed when it crashes. */
 	struct vcpu_exit_trace { u32 reason; u64 rip, info1, info2; } trace[8];
@@ -83,6 +85,12 @@ struct vcpu {
 	u64 last_npf_gpa, last_npf_rip; /* to catch a fault that repeats forever */
 	u32 npf_repeats;
 };
+
+/* The guest's own view of its paging registers (whatever the paging mode). */
+void vcpu_get_paging(struct vcpu *v, struct vcpu_paging *p);
+/* Give v a register state: vendor state and paging mode; -1 with *why if
+ * the paging mode cannot run it. */
+int vcpu_load_state(struct vcpu *v, const struct vcpu_boot_state *s, const char **why);
 
 /* Run v on this CPU forever (dom0 vCPUs). */
 __noreturn void vcpu_run_loop(struct vcpu *v);

@@ -40,10 +40,6 @@ static bool svm_supported(const struct cpu_features *f, const char **why)
 		*why = "SVM is disabled by the firmware (VM_CR.SVMDIS)";
 		return false;
 	}
-	if (!f->npt) {
-		*why = "the CPU has no nested paging and shadow paging is not built yet";
-		return false;
-	}
 	return true;
 }
 
@@ -58,7 +54,8 @@ static int svm_cpu_init(struct percpu *c)
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	/* Capture FS/GS/TR/LDTR and the syscall MSRs that VMLOAD restores. */
 	asm volatile("vmsave %0" : : "a"(c->host_state_pa) : "memory");
-	log_info("svm: CPU%u SVM enabled (NPT in use)\n", c->index);
+	log_info("svm: CPU%u SVM enabled (%s)\n", c->index,
+		 boot_cpu.npt ? "NPT available" : "no NPT: shadow paging only");
 	return 0;
 }
 
@@ -173,6 +170,20 @@ static void svm_vcpu_intercepts(struct vmcb *vmcb, bool passthrough)
 	vmcb->ctl.asid = SVM_CHILD_ASID;
 }
 
+/*
+ * Without a nested root the guest runs on shadow tables: its paging
+ * registers, #PF and INVLPG exit (APM vol. 2 15.8.1, 15.12, 15.9); CR2 needs
+ * no intercept, the VMCB holds the guest's own.
+ */
+static void svm_shadow_intercepts(struct vmcb *vmcb)
+{
+	vmcb->ctl.intercept_cr = SVM_INTERCEPT_CR_READ(0) | SVM_INTERCEPT_CR_READ(3) |
+				 SVM_INTERCEPT_CR_READ(4) | SVM_INTERCEPT_CR_WRITE(0) |
+				 SVM_INTERCEPT_CR_WRITE(3) | SVM_INTERCEPT_CR_WRITE(4);
+	vmcb->ctl.intercept_exc |= SVM_INTERCEPT_EXC_PF;
+	vmcb->ctl.intercept_misc1 |= SVM_INTERCEPT_INVLPG;
+}
+
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_config *cfg)
 {
 	struct vmcb *vmcb;
@@ -186,8 +197,10 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_config *cfg)
 	v->passthrough = cfg->passthrough;
 	svm_vcpu_intercepts(vmcb, cfg->passthrough);
 	vmcb->ctl.tlb_control = SVM_TLB_FLUSH_ALL;
-	vmcb->ctl.np_enable = SVM_NP_ENABLE;
+	vmcb->ctl.np_enable = cfg->slat_root ? SVM_NP_ENABLE : 0;
 	vmcb->ctl.n_cr3 = cfg->slat_root;
+	if (!cfg->slat_root)
+		svm_shadow_intercepts(vmcb);
 	vmcb->save.g_pat = SVM_DEFAULT_PAT;
 	return 0;
 }
@@ -236,6 +249,23 @@ static void svm_vcpu_load_state(struct vcpu *v, const struct vcpu_boot_state *s)
 	st->dr7 = 0x400;
 }
 
+/*
+ * An event cut short by the exit is delivered again (APM vol. 2 15.7.2).
+ * QEMU 7.2 records an external interrupt whose delivery was intercepted
+ * (e.g. a #PF on the stack under shadow paging) as an exception of its
+ * vector; injected back as that, VMRUN fails (no exception has a vector
+ * above 31), so it goes back as the interrupt it was.
+ */
+static u64 svm_redeliver(u64 intinfo)
+{
+	if (!(intinfo & SVM_EVENTINJ_VALID))
+		return 0;
+	if ((intinfo & SVM_EVENTINJ_TYPE_MASK) == SVM_EVENTINJ_TYPE_EXCEPTION &&
+	    (intinfo & 0xff) >= 32)
+		intinfo &= ~(SVM_EVENTINJ_TYPE_MASK | SVM_EVENTINJ_ERROR_VALID);
+	return intinfo;
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct vmcb *vmcb = vmcb_of(v);
@@ -248,9 +278,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		v->regs.gpr[GPR_RSP] = vmcb->save.rsp;
 		/* Children share one ASID: flush on every entry (no flush-by-ASID here). */
 		vmcb->ctl.tlb_control = v->passthrough ? 0 : SVM_TLB_FLUSH_ALL;
-		/* An event cut short by the exit is delivered again (APM 15.7.2). */
-		vmcb->ctl.eventinj = (vmcb->ctl.exitintinfo & SVM_EVENTINJ_VALID)
-					     ? vmcb->ctl.exitintinfo : 0;
+		vmcb->ctl.eventinj = svm_redeliver(vmcb->ctl.exitintinfo);
 		if (vmcb->ctl.exitcode == SVM_EXIT_NMI)
 			kick_take_nmi(); /* still pending with GIF clear: take it here */
 		svm_translate_exit(v, vmcb, exit);
@@ -346,6 +374,22 @@ static void svm_flush_tlb(struct vcpu *v)
 	vmcb_of(v)->ctl.tlb_control = SVM_TLB_FLUSH_ALL;
 }
 
+static void svm_set_paging_hw(struct vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+
+	vmcb->save.cr0 = cr0;
+	vmcb->save.cr3 = cr3;
+	vmcb->save.cr4 = cr4;
+	vmcb->save.efer = efer | EFER_SVME;
+	vmcb->ctl.tlb_control = SVM_TLB_FLUSH_ALL;
+}
+
+static void svm_set_cr2(struct vcpu *v, u64 cr2)
+{
+	vmcb_of(v)->save.cr2 = cr2;
+}
+
 static void svm_dump(struct vcpu *v, int level)
 {
 	struct vmcb *b = vmcb_of(v);
@@ -378,6 +422,8 @@ const struct hvm_ops svm_ops = {
 	.inject_exception = svm_inject_exception,
 	.get_paging = svm_get_paging,
 	.flush_tlb = svm_flush_tlb,
+	.set_paging_hw = svm_set_paging_hw,
+	.set_cr2 = svm_set_cr2,
 	.intr_allowed = svm_intr_allowed,
 	.inject_nmi = svm_inject_nmi,
 	.virq_set = svm_virq_set,

@@ -11,30 +11,22 @@
 
 #define X86_GP 13
 
-/* Guest view of the SVM MSRs: SVM looks absent and locked off. */
+/*
+ * Guest view of the SVM MSRs: SVM looks absent and locked off. EFER goes
+ * to common code (msr.c), which hides SVME and lets the paging mode see it.
+ */
 static bool svm_private_msr(struct vcpu *v, struct vmcb *vmcb, bool write)
 {
 	u32 msr = (u32)v->regs.gpr[GPR_RCX];
-	u64 val = (v->regs.gpr[GPR_RDX] << 32) | (u32)v->regs.gpr[GPR_RAX];
-	u64 out;
 
 	switch (msr) {
-	case MSR_EFER:
-		if (write) {
-			if (val & EFER_SVME) {
-				vmcb->ctl.eventinj = X86_GP | SVM_EVENTINJ_TYPE_EXCEPTION |
-						     SVM_EVENTINJ_VALID | SVM_EVENTINJ_ERROR_VALID;
-				return true;
-			}
-			/* LMA is the CPU's to change, not the guest's. */
-			vmcb->save.efer = (val & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) |
-					  EFER_SVME;
-		}
-		out = vmcb->save.efer & ~EFER_SVME;
-		break;
 	case MSR_VM_CR:
-		out = VM_CR_SVMDIS | VM_CR_LOCK;
-		break; /* writes are dropped: the register is "locked" */
+		if (!write) {
+			v->regs.gpr[GPR_RAX] = VM_CR_SVMDIS | VM_CR_LOCK;
+			v->regs.gpr[GPR_RDX] = 0;
+		}
+		vmcb->save.rip += 2; /* writes are dropped: the register is "locked" */
+		return true;
 	case MSR_VM_HSAVE_PA:
 		vmcb->ctl.eventinj = X86_GP | SVM_EVENTINJ_TYPE_EXCEPTION |
 				     SVM_EVENTINJ_VALID | SVM_EVENTINJ_ERROR_VALID;
@@ -42,12 +34,6 @@ static bool svm_private_msr(struct vcpu *v, struct vmcb *vmcb, bool write)
 	default:
 		return false;
 	}
-	if (!write) {
-		v->regs.gpr[GPR_RAX] = (u32)out;
-		v->regs.gpr[GPR_RDX] = out >> 32;
-	}
-	vmcb->save.rip += 2;
-	return true;
 }
 
 static void svm_translate_msr(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
@@ -131,7 +117,21 @@ void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
 	case SVM_EXIT_INVALID:
 		exit->reason = EXIT_INVALID;
 		break;
+	case SVM_EXIT_EXCP_PF: /* EXITINFO1: error code, EXITINFO2: address (APM 15.12.15) */
+		exit->reason = EXIT_PAGE_FAULT;
+		exit->pf.addr = vmcb->ctl.exitinfo2;
+		exit->pf.error_code = (u32)vmcb->ctl.exitinfo1;
+		break;
+	case SVM_EXIT_INVLPG:
+		exit->reason = EXIT_INVLPG;
+		break;
 	default:
+		if (code < SVM_EXIT_CR_WRITE_BASE + 16) { /* CR reads 0x00-0x0f, writes 0x10-0x1f */
+			exit->reason = EXIT_CR_ACCESS;
+			exit->cr.cr = (u8)(code & 15);
+			exit->cr.write = code >= SVM_EXIT_CR_WRITE_BASE;
+			break;
+		}
 		exit->reason = EXIT_UNKNOWN;
 	}
 }

@@ -103,6 +103,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT_VINTR (1u << 4)
 #define SVM_INTERCEPT_CPUID (1u << 18)
 #define SVM_INTERCEPT_HLT (1u << 24)
+#define SVM_INTERCEPT_INVLPG (1u << 25)
 #define SVM_INTERCEPT_INVLPGA (1u << 26)
 #define SVM_INTERCEPT_IOIO (1u << 27)
 #define SVM_INTERCEPT_MSR (1u << 28)
@@ -116,7 +117,17 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT_CLGI (1u << 5)
 #define SVM_INTERCEPT_SKINIT (1u << 6)
 
+/* intercept_cr: bit n reads of CRn, bit 16 + n writes (offset 0x000) */
+#define SVM_INTERCEPT_CR_READ(n) (1u << (n))
+#define SVM_INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
+/* intercept_exc: bit n exception vector n (offset 0x008) */
+#define SVM_INTERCEPT_EXC_PF (1u << 14)
+
 /* Exit codes (APM vol. 2 appendix C) */
+#define SVM_EXIT_CR_READ_BASE 0x000
+#define SVM_EXIT_CR_WRITE_BASE 0x010
+#define SVM_EXIT_EXCP_PF 0x04e
+#define SVM_EXIT_INVLPG 0x079
 #define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
@@ -146,7 +157,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INT_SHADOW 1u
 #define SVM_NP_ENABLE 1
 #define SVM_EVENTINJ_VALID (1ull << 31)
-#define SVM_EVENTINJ_TYPE_NMI (2ull << 8)
+#define SVM_EVENTINJ_TYPE_MASK (7ull << 8)
+#define SVM_EVENTINJ_TYPE_NMI (2ull << 8) /* 0 << 8: external interrupt */
 #define SVM_NMI_VECTOR 2ull
 #define SVM_EVENTINJ_TYPE_EXCEPTION (3ull << 8)
 #define SVM_EVENTINJ_ERROR_VALID (1ull << 11)
