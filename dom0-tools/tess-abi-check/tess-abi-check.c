@@ -303,9 +303,9 @@ static void create_cases(const struct tess_physinfo *start)
 	fill_create(&dc, "abi-vcpus65", 18, CHILD_MEM, TESS_MAX_VCPUS + 1);
 	expect("create-max-vcpus-65", create(&dc), -TESS_ERANGE);
 
-	fill_create(&dc, "abi-shadow", 19, CHILD_MEM, 1);
-	dc.paging = TESS_PAGING_SHADOW;
-	expect("create-paging-shadow", create(&dc), -TESS_EINVAL);
+	fill_create(&dc, "abi-paging7", 19, CHILD_MEM, 1);
+	dc.paging = 7;   /* neither TESS_PAGING_HAP nor TESS_PAGING_SHADOW */
+	expect("create-paging-unknown", create(&dc), -TESS_EINVAL);
 
 	/* More than the pool holds: ENOMEM, and nothing stays allocated. */
 	pool_bytes = start->free_pages * (start->page_size ? start->page_size : 4096);

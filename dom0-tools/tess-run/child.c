@@ -106,7 +106,7 @@ static int create_domain(struct child *c)
 		out("TESS-RUN: %s error: %s\n", c->name, tess_last_error());
 		return -1;
 	}
-	domid = tess_domain_create(c->h, c->name, uuid, c->o->mem_bytes, 1, TESS_PAGING_HAP);
+	domid = tess_domain_create(c->h, c->name, uuid, c->o->mem_bytes, 1, c->o->paging);
 	if (domid < 0) {
 		out("TESS-RUN: %s error: %s\n", c->name, tess_last_error());
 		return -1;

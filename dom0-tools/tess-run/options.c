@@ -20,7 +20,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: %s [--mem MiB] [--name NAME] [--count N] [--expect EXIT]\n"
-"       [--power-button-after MS[,MS...]] KERNEL.elf\n"
+"       [--paging hap|shadow] [--power-button-after MS[,MS...]] KERNEL.elf\n"
 "Run a freestanding test kernel (tests/guest) as Tessera child domain(s).\n"
 "\n"
 "  --mem MiB      child RAM, a multiple of 2 (default 4)\n"
@@ -35,6 +35,8 @@ static void usage(FILE *f)
 "                 press each child's ACPI power button at these times (up to\n"
 "                 %d, increasing, 1..%u ms after it starts running); a child\n"
 "                 that ends before a press, or whose press fails, fails\n"
+"  --paging MODE  hap (nested paging, the default) or shadow; a machine\n"
+"                 without nested paging runs every child on shadow paging\n"
 "  -h, --help     this text\n"
 "\n"
 "Output: the child's console as '[name] ...' lines, then\n"
@@ -158,6 +160,16 @@ static const char *parse_expect(const char *arg)
 	return arg;
 }
 
+static uint32_t parse_paging(const char *arg)
+{
+	if (!strcmp(arg, "hap"))
+		return TESS_PAGING_HAP;
+	if (!strcmp(arg, "shadow"))
+		return TESS_PAGING_SHADOW;
+	die_usage("--paging '%s': want hap or shadow", arg);
+	return TESS_PAGING_HAP;
+}
+
 /* ---- the command line ---------------------------------------------------- */
 
 static void parse_flags(int argc, char **argv, struct opts *o)
@@ -168,6 +180,7 @@ static void parse_flags(int argc, char **argv, struct opts *o)
 		{ "count", required_argument, NULL, 'c' },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "power-button-after", required_argument, NULL, 'b' },
+		{ "paging", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,6 +193,7 @@ static void parse_flags(int argc, char **argv, struct opts *o)
 		case 'c': o->count = parse_count(optarg); break;
 		case 'e': o->expect = parse_expect(optarg); break;
 		case 'b': parse_presses(optarg, o); break;
+		case 'p': o->paging = parse_paging(optarg); break;
 		case 'h':
 			usage(stdout);
 			exit(0);

@@ -28,6 +28,7 @@ struct opts {
 	unsigned count;
 	const char *expect;
 	const char *kernel;
+	uint32_t paging;      /* TESS_PAGING_* */
 	/* --power-button-after: press times in ms after the start, increasing */
 	unsigned press_ms[MAX_PRESSES];
 	unsigned presses;

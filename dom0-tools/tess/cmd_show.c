@@ -149,12 +149,22 @@ int cmd_list(struct tess_cli *cli, int argc, char **argv)
 
 /* ---- info ---------------------------------------------------------------- */
 
+/* struct tess_shadow_stats in order, as tess info names them. */
+static const char *const shadow_names[] = {
+	"faults", "filled", "guest_faults", "outside_p2m", "tables_built", "tables_freed",
+	"flushes_cr3", "flushes_all", "invlpg", "cr_accesses",
+};
+_Static_assert(sizeof(shadow_names) / sizeof(shadow_names[0]) ==
+	       sizeof(struct tess_shadow_stats) / sizeof(uint64_t), "one name per counter");
+
 struct info_data {
 	struct domref r;
 	struct domxml def;
 	bool have_def;
 	struct tess_exit_stats st;
 	bool have_stats;
+	struct tess_shadow_stats sh;
+	bool have_shadow;
 	struct runstate rs;
 	bool have_runner;
 	char log[TESS_PATH_MAX];
@@ -189,6 +199,14 @@ static void info_json(const struct info_data *in)
 	} else {
 		json_null(j, "exits");
 	}
+	if (in->have_shadow) {
+		json_obj(j, "shadow");
+		for (size_t k = 0; k < sizeof(shadow_names) / sizeof(shadow_names[0]); k++)
+			json_u64(j, shadow_names[k], ((const uint64_t *)&in->sh)[k]);
+		json_close(j);
+	} else {
+		json_null(j, "shadow");
+	}
 	json_end(j);
 }
 
@@ -221,6 +239,12 @@ static void info_text(const struct info_data *in)
 		total += in->st.count[k];
 	}
 	printf(" total=%" PRIu64 "\n", total);
+	if (!in->have_shadow)
+		return;
+	printf("Shadow:      ");
+	for (size_t k = 0; k < sizeof(shadow_names) / sizeof(shadow_names[0]); k++)
+		printf(" %s=%" PRIu64, shadow_names[k], ((const uint64_t *)&in->sh)[k]);
+	printf("\n");
 }
 
 int cmd_info(struct tess_cli *cli, int argc, char **argv)
@@ -239,6 +263,8 @@ int cmd_info(struct tess_cli *cli, int argc, char **argv)
 		in.have_def = true;
 	} else {
 		in.have_stats = tess_domain_stats(cli->h, in.r.info.domid, &in.st) == 0;
+		in.have_shadow = in.r.info.paging == TESS_PAGING_SHADOW &&
+				 tess_domain_paging_stats(cli->h, in.r.info.domid, &in.sh) == 0;
 		in.have_runner = runner_state(in.r.name, &in.rs) == 1 &&
 				 in.rs.domid == in.r.info.domid;
 		runner_log_path(in.r.name, in.log, sizeof(in.log));

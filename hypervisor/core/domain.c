@@ -126,7 +126,12 @@ struct vcpu *domain_create_vcpu(struct domain *d, unsigned int id, struct percpu
 	fpu_init_state(&v->fpu);
 	vlapic_reset(&v->lapic, id);
 	cfg.slat_root = d->paging->slat_root(d);
+	if (d->paging->vcpu_init(v)) {
+		mm_free_pages(pa, pages);
+		return NULL;
+	}
 	if (hvm->vcpu_init(v, &cfg)) {
+		d->paging->vcpu_free(v);
 		mm_free_pages(pa, pages);
 		return NULL;
 	}

@@ -86,6 +86,9 @@ int tess_domain_info(tess_handle *h, uint32_t domid, struct tess_domain_info *in
 int tess_domain_list(tess_handle *h, uint32_t *ids, size_t max);
 /* Exit counters of a domain since it was created (TESS_STAT_*). */
 int tess_domain_stats(tess_handle *h, uint32_t domid, struct tess_exit_stats *stats);
+/* Shadow paging counters of a domain (dom0 included; all zero on nested
+ * paging); -ENOSYS before interface version 0.4. */
+int tess_domain_paging_stats(tess_handle *h, uint32_t domid, struct tess_shadow_stats *stats);
 
 /* ---- memory and vCPUs --------------------------------------------------- */
 

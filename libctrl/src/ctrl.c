@@ -371,6 +371,20 @@ int tess_domain_stats(tess_handle *h, uint32_t domid, struct tess_exit_stats *st
 	return r < 0 ? (int)r : 0;
 }
 
+int tess_domain_paging_stats(tess_handle *h, uint32_t domid, struct tess_shadow_stats *stats)
+{
+	char what[32];
+	long r;
+
+	if (!stats)
+		return tess__fail(-EINVAL, "domain_paging_stats", "no output structure");
+	snprintf(what, sizeof(what), "domain %u", domid);
+	memset(stats, 0, sizeof(*stats));
+	r = call(h, "domain_paging_stats", what, TESS_HC_DOMAIN_PAGING_STATS, domid, 0, 0, 0,
+		 stats, sizeof(*stats), 1, TESS_BUF_OUT);
+	return r < 0 ? (int)r : 0;
+}
+
 int tess_memory_copy_in(tess_handle *h, uint32_t domid, uint64_t gpa,
 			const void *buf, size_t len)
 {

@@ -86,11 +86,12 @@ CONSOLE_TESTS = ["module-load", "guest-banner", "attach", "socket-mode", "busy-r
 # What scenarios/tess.sh reports, and the predicates on its --json output
 # (shapes: docs/cli.md).
 TESS_TESTS = ["module-load", "examples-valid", "bad-xml-refused", "no-room-refused",
-              "missing-kernel-refused", "shadow-refused", "unknown-domain", "unknown-verb",
+              "missing-kernel-refused", "unknown-domain", "unknown-verb",
               "refused-created-nothing", "define", "redefine", "start",
               "start-twice-refused", "console", "dumpxml", "pause-unpause",
               "guest-reboot-restarts", "tess-reboot", "shutdown", "runner-gone", "create",
-              "destroy", "undefine", "pool-baseline"]
+              "destroy", "shadow-create", "shadow-info-text", "shadow-destroy", "undefine",
+              "pool-baseline"]
 MIB = 1 << 20
 
 
@@ -122,37 +123,51 @@ def one_child(state, running):
     return check
 
 
-def child_info(state, vcpus, restarts, persistent=True):
+def paging_consistent(i, paging):
+    """The mode is paging, and shadow counters come with shadow only."""
+    if i["paging"] != paging:
+        return False
+    if i["paging"] == "shadow":
+        return i["shadow"]["faults"] > 0 and i["shadow"]["filled"] > 0
+    return i["paging"] == "hap" and i["shadow"] is None
+
+
+def child_info(state, vcpus, restarts, persistent=True, paging="hap"):
     def check(i):
-        return expect(i["state"] == state and i["vcpus"] == vcpus and i["paging"] == "hap"
+        return expect(i["state"] == state and i["vcpus"] == vcpus
+                      and paging_consistent(i, paging)
                       and i["memory_bytes"] == 256 * MIB and i["persistent"] == persistent
                       and isinstance(i["id"], int) and i["id"] > 0
                       and i["uptime_seconds"] >= 0 and i["restarts"] == restarts
                       and i["exits"]["total"] > 0 and i["exits"]["io"] > 0
                       and i["console_log"].startswith("/var/log/tessera/"),
-                      "expected %s, %d vCPUs, %d restarts, hap, exits: %s"
-                      % (state, vcpus, restarts, json.dumps(i)))
+                      "expected %s, %d vCPUs, %d restarts, paging %s, exits: %s"
+                      % (state, vcpus, restarts, paging, json.dumps(i)))
     return check
 
 
-def host_info(h):
-    return expect(h["cpus"] == 2 and h["paging"]["hap"] and h["vendor"] == "SVM"
+def host_info(paging):
+    return lambda h: expect(h["cpus"] == 2 and h["paging"]["hap"] == (paging == "hap")
+                  and h["paging"]["shadow"] and h["vendor"] == "SVM"
                   and 0 < h["free_bytes"] < h["memory_bytes"] and h["domains"] >= 1
                   and re.match(r"^\d+\.\d+$", h["abi"]), "unexpected: %s" % json.dumps(h))
 
 
-TESS_JSON = [
-    ("json", "host-info", host_info),
-    ("json", "after-refused", only_dom0),
-    ("json", "defined", one_child("shut off", False)),
-    ("json", "running", one_child("running", True)),
-    ("json", "running-info", child_info("running", 1, 0)),
-    ("json", "paused-info", child_info("paused", 1, 0)),
-    ("json", "restarted-info", child_info("running", 1, 1)),
-    ("json", "after-shutdown", one_child("shut off", False)),
-    ("json", "transient-info", child_info("running", 2, 0, persistent=False)),
-    ("json", "at-end", only_dom0),
-]
+def tess_json(paging):
+    """The tess boot's JSON checks on a machine whose default mode is paging."""
+    return [
+        ("json", "host-info", host_info(paging)),
+        ("json", "after-refused", only_dom0),
+        ("json", "defined", one_child("shut off", False)),
+        ("json", "running", one_child("running", True)),
+        ("json", "running-info", child_info("running", 1, 0, paging=paging)),
+        ("json", "paused-info", child_info("paused", 1, 0, paging=paging)),
+        ("json", "restarted-info", child_info("running", 1, 1, paging=paging)),
+        ("json", "after-shutdown", one_child("shut off", False)),
+        ("json", "transient-info", child_info("running", 2, 0, persistent=False, paging=paging)),
+        ("json", "shadow-info", child_info("running", 1, 0, persistent=False, paging="shadow")),
+        ("json", "at-end", only_dom0),
+    ]
 
 BOOTS = [
     dict(name="smp2", smp=2, mem=2048, hv=HV_DEFAULT, scenario="basic",
@@ -193,6 +208,7 @@ BOOTS = [
          checks=[
              banner(2, 1024),
              ("scenario", ["module-load"] + ["child-" + t for t in CHILD_TESTS]
+              + ["child-" + t + "-shadow" for t in CHILD_TESTS]
               + ["tess-run-mismatch", "runner-sigint", "dmesg", "enomem", "abi-check",
                  "fuzz"]),
              ("present", "scenario-end", r"TESSERA-SCENARIO-END name=children rc=0\b"),
@@ -221,16 +237,31 @@ BOOTS = [
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),
              ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
          ]),
+    # The same Linux scenario with every child on shadow paging
+    # (<hap state='off'/>'s path) where the CPU has nested paging.
+    dict(name="linux-shadow", smp=2, mem=2048, hv=HV_DEFAULT, scenario="linux",
+         dom0_extra="tessera.linux_paging=shadow", machines=["npt"],
+         timeout=1500, accel="tcg,thread=single",
+         checks=[
+             banner(2, 1024),
+             ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-power-button", "linux-panic",
+                           "linux-three"]),
+             ("present", "children-on-shadow", r"domain: created dom\d+ 'l1': .*, shadow"),
+             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
+             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
+             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
+             ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
+         ]),
     # The tess CLI round trip with XML definitions (scenarios/tess.sh).
     dict(name="tess", smp=2, mem=2048, hv=HV_DEFAULT, scenario="tess",
          timeout=1800, accel="tcg,thread=single",
-         checks=[
+         checks=lambda m: [
              ("scenario", TESS_TESTS),
              ("present", "scenario-end", r"TESSERA-SCENARIO-END name=tess rc=0\b"),
              ("absent", "no-hv-panic", r"\(tess\) E panic: "),
              ("absent", "no-hv-trap", r"\(tess\) E trap: "),
              ("absent", "no-dom0-panic", r"Kernel panic"),
-         ] + TESS_JSON),
+         ] + tess_json(m["paging"])),
     # The README's demo (scenarios/demo.sh, what make demo runs before its
     # shell): tess create from an example, list, the child's shell, shutdown.
     dict(name="demo", smp=2, mem=2048, hv=HV_DEFAULT, scenario="demo",
@@ -253,8 +284,34 @@ BOOTS = [
          ]),
 ]
 
-# Defaults shared by all boots (a boot entry may override "cpu").
-QEMU_CPU = "qemu64,+svm,+npt"
+# The machines every boot runs on (a boot may name fewer in "machines"):
+# AMD SVM with nested paging, and without it, where every domain, dom0
+# included, runs on shadow paging. Boot names get the machine's prefix.
+MACHINES = [
+    dict(name="npt", cpu="qemu64,+svm,+npt", prefix="", paging="hap",
+         dom0_paging=r"HAP \(NPT\)"),
+    dict(name="nonpt", cpu="qemu64,+svm", prefix="nonpt-", paging="shadow",
+         dom0_paging="shadow"),
+]
+
+
+def machine_boots(boots, machines):
+    """Each boot on each machine it runs on, with that machine's checks."""
+    out = []
+    for m in machines:
+        for b in boots:
+            if m["name"] not in b.get("machines", [mm["name"] for mm in MACHINES]):
+                continue
+            checks = b["checks"](m) if callable(b["checks"]) else list(b["checks"])
+            checks.append(("present", "dom0-paging",
+                           r"dom0: starting vCPU0 on CPU0 with SVM and %s paging"
+                           % m["dom0_paging"]))
+            out.append(dict(b, name=m["prefix"] + b["name"], cpu=m["cpu"], checks=checks))
+    return out
+
+
+# Defaults shared by all boots.
+QEMU_CPU = MACHINES[0]["cpu"]
 DOM0_CMDLINE = "console=ttyS0,115200 panic=-1"
 END_GRACE_S = 15     # after TESSERA-SCENARIO-END, wait this long for poweroff
 # A log line matching this ends the boot early (after FATAL_GRACE_S).
@@ -473,15 +530,16 @@ def main():
                     help="keep serial logs here (default: a temporary directory)")
     ap.add_argument("--timeout-scale", type=float, default=1.0,
                     help="multiply every boot's time limit")
-    ap.add_argument("--cpu", default="",
-                    help="QEMU -cpu for every boot instead of each boot's own")
+    ap.add_argument("--machines", default=",".join(m["name"] for m in MACHINES),
+                    help="comma-separated machines to run the boots on (default: all: %s)"
+                    % ", ".join("%s = -cpu %s" % (m["name"], m["cpu"]) for m in MACHINES))
     ap.add_argument("--eval-log", metavar="BOOT=LOG",
                     help="only evaluate BOOT's checks on an existing serial log")
     args = ap.parse_args()
 
     if args.eval_log:
         name, _, path = args.eval_log.partition("=")
-        boot = [b for b in BOOTS if b["name"] == name]
+        boot = [b for b in machine_boots(BOOTS, MACHINES) if b["name"] == name]
         if not boot or not path:
             ap.error("--eval-log wants BOOT=LOG with BOOT one of the table's names")
         failed = 0
@@ -497,8 +555,10 @@ def main():
         if unknown:
             ap.error("unknown boot(s): %s" % ", ".join(sorted(unknown)))
         boots = [b for b in BOOTS if b["name"] in wanted]
-    if args.cpu:
-        boots = [dict(b, cpu=args.cpu) for b in boots]
+    machines = [m for m in MACHINES if m["name"] in args.machines.split(",")]
+    if len(machines) != len(args.machines.split(",")):
+        ap.error("--machines: want names from %s" % ", ".join(m["name"] for m in MACHINES))
+    boots = machine_boots(boots, machines)
     if args.list:
         for b in boots:
             print("%-10s -smp %d -m %d  hv '%s'  scenario %s  timeout %ds"

@@ -20,7 +20,13 @@ static int npt_load_state(struct vcpu *v, const struct vcpu_boot_state *s, const
 	return 0; /* the vendor state holds the guest's registers as they are */
 }
 
-static void npt_vcpu_nothing(struct vcpu *v)
+static int npt_vcpu_init(struct vcpu *v)
+{
+	(void)v;
+	return 0;
+}
+
+static void npt_vcpu_free(struct vcpu *v)
 {
 	(void)v;
 }
@@ -81,7 +87,8 @@ const struct paging_ops npt_paging_ops = {
 	.slat_root = npt_slat_root,
 	.translate = guest_translate,
 	.load_state = npt_load_state,
-	.vcpu_free = npt_vcpu_nothing,
+	.vcpu_init = npt_vcpu_init,
+	.vcpu_free = npt_vcpu_free,
 	.guest_view = npt_guest_view,
 	.efer_write = npt_efer_write,
 	.cr_write = npt_cr_write,

@@ -61,9 +61,14 @@ static int shadow_load_state(struct vcpu *v, const struct vcpu_boot_state *s, co
 	return shadow_apply(v, true, why);
 }
 
+static int shadow_vcpu_init(struct vcpu *v)
+{
+	return shadow_pool_init(&v->shadow);
+}
+
 static void shadow_vcpu_free(struct vcpu *v)
 {
-	shadow_tree_free(&v->shadow);
+	shadow_pool_free(&v->shadow);
 }
 
 static void shadow_guest_view(struct vcpu *v, struct vcpu_paging *p)
@@ -179,6 +184,7 @@ const struct paging_ops shadow_paging_ops = {
 	.slat_root = shadow_slat_root,
 	.translate = guest_translate,
 	.load_state = shadow_load_state,
+	.vcpu_init = shadow_vcpu_init,
 	.vcpu_free = shadow_vcpu_free,
 	.guest_view = shadow_guest_view,
 	.efer_write = shadow_efer_write,

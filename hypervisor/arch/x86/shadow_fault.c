@@ -103,8 +103,8 @@ static enum paging_result shadow_install(struct vcpu *v, u64 gva, const struct g
 		return shadow_p2m_miss(npf, g->gpa, access, !rc);
 	}
 	level = shadow_leaf_level(g, p2m_page);
-	if (sv->tables >= SHADOW_MAX_TABLES - 8) {
-		shadow_tree_drop(sv, false); /* the pool is full: start refilling */
+	if (sv->pool_free < 4) {
+		shadow_tree_drop(sv, false); /* a leaf needs up to 3 tables: start refilling */
 		sv->stats.flushes_all++;
 	}
 	if (!sv->root || shadow_tree_set_leaf(sv, gva, level, shadow_leaf(sv, g, access, spa, perms, level),

@@ -4,7 +4,8 @@
  * entries take only P, PWT, PCD and the address) for a guest with paging
  * off, which the CPU then runs in paged real or paged protected mode
  * (APM vol. 2 15.19). Non-leaf entries allow everything; leaves carry the
- * combined rights. The tree is private to its vCPU, so it needs no lock.
+ * combined rights. The tree and its pool are private to the vCPU, so they
+ * need no lock.
  */
 #include <tess/lib.h>
 #include <tess/mm.h>
@@ -32,15 +33,45 @@ static unsigned int sh_index(const struct shadow_vcpu *sv, u64 va, unsigned int 
 	return (va >> PT_LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
 }
 
+int shadow_pool_init(struct shadow_vcpu *sv)
+{
+	sv->pool_pa = mm_alloc_pages(SHADOW_POOL_PAGES, 1);
+	if (!sv->pool_pa)
+		return -1;
+	for (unsigned int i = 0; i < SHADOW_POOL_PAGES; i++)
+		sv->free_pages[i] = (u16)(SHADOW_POOL_PAGES - 1 - i);
+	sv->pool_free = SHADOW_POOL_PAGES;
+	return 0;
+}
+
+void shadow_pool_free(struct shadow_vcpu *sv)
+{
+	shadow_tree_free(sv);
+	if (sv->pool_pa)
+		mm_free_pages(sv->pool_pa, SHADOW_POOL_PAGES);
+	sv->pool_pa = 0;
+	sv->pool_free = 0;
+}
+
+/* A zeroed table from the pool, 0 when the pool is empty. */
 static u64 sh_alloc(struct shadow_vcpu *sv)
 {
-	u64 pa = mm_alloc_page();
+	u64 pa;
 
-	if (pa) {
-		sv->tables++;
-		sv->stats.tables_built++;
-	}
+	if (!sv->pool_free)
+		return 0;
+	pa = sv->pool_pa + ((u64)sv->free_pages[--sv->pool_free] << PAGE_SHIFT);
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	sv->tables++;
+	sv->stats.tables_built++;
 	return pa;
+}
+
+static void sh_free_page(struct shadow_vcpu *sv, u64 pa)
+{
+	sv->free_pages[sv->pool_free++] = (u16)((pa - sv->pool_pa) >> PAGE_SHIFT);
+	sv->tables--;
+	sv->stats.tables_freed++;
 }
 
 static void sh_free_table(struct shadow_vcpu *sv, u64 pa, unsigned int level)
@@ -50,9 +81,7 @@ static void sh_free_table(struct shadow_vcpu *sv, u64 pa, unsigned int level)
 	for (unsigned int i = 0; level > 1 && i < PT_ENTRIES; i++)
 		if ((t[i] & PTE_P) && !sh_is_leaf(t[i], level))
 			sh_free_table(sv, t[i], level - 1);
-	mm_free_pages(pa & PTE_ADDR, 1);
-	sv->tables--;
-	sv->stats.tables_freed++;
+	sh_free_page(sv, pa & PTE_ADDR);
 }
 
 void shadow_tree_free(struct shadow_vcpu *sv)

@@ -61,6 +61,7 @@ struct paging_ops {
 	/* A vCPU gets a register state (boot, SIPI, SET_STATE): 0, or -1 if
 	 * this mode cannot run it (*why). */
 	int (*load_state)(struct vcpu *v, const struct vcpu_boot_state *s, const char **why);
+	int (*vcpu_init)(struct vcpu *v);  /* 0, or -1 without memory */
 	void (*vcpu_free)(struct vcpu *v);
 	/* Replace the hardware's paging registers in p with the guest's view. */
 	void (*guest_view)(struct vcpu *v, struct vcpu_paging *p);

@@ -15,11 +15,22 @@
 #include <tess/paging.h>
 #include <tess/types.h>
 
+/*
+ * Tables come from a pool each vCPU gets when it is created and keeps until
+ * it is destroyed, so a domain's shadow memory is fixed and charged when it
+ * is created, and the pool for children does not move while guests run.
+ * A tree that would outgrow it is dropped and refilled.
+ */
+#define SHADOW_POOL_PAGES 512
+
 struct shadow_vcpu {
 	u64 cr0, cr3, cr4, efer;  /* the guest's own values, which it reads back */
 	u64 root;                 /* the shadow top-level table the CPU uses; 0 before the first load */
 	unsigned int levels;      /* 4: long-mode guest; 3: PAE tree for a guest with paging off */
-	u64 tables;               /* shadow tables allocated, the root included */
+	u64 tables;               /* shadow tables in use, the root included */
+	u64 pool_pa;              /* SHADOW_POOL_PAGES contiguous pages; 0 before vcpu_init */
+	u32 pool_free;            /* entries in free_pages */
+	u16 free_pages[SHADOW_POOL_PAGES]; /* page indices in the pool not in use */
 	u64 last_fault_va, last_fault_rip; /* to catch a fault that repeats forever */
 	u32 fault_repeats;
 	struct tess_shadow_stats stats;
@@ -33,9 +44,9 @@ struct shadow_vcpu {
 #define SH_SPLIT     (1ull << 9)  /* below: pieces of one larger guest page (INVLPG drops all) */
 #define SH_NONGLOBAL (1ull << 10) /* below: translations a MOV CR3 drops */
 
-/* Most tables one vCPU's tree may hold before it is dropped and refilled. */
-#define SHADOW_MAX_TABLES 2048
-
+/* The vCPU's pool: 0, or -1 without memory; freed with the tree. */
+int shadow_pool_init(struct shadow_vcpu *sv);
+void shadow_pool_free(struct shadow_vcpu *sv);
 /* Free any tree and start an empty one of levels (4 or 3); -1 without memory. */
 int shadow_tree_reset(struct shadow_vcpu *sv, unsigned int levels);
 void shadow_tree_free(struct shadow_vcpu *sv);

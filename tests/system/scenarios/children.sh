@@ -1,6 +1,7 @@
 #!/bin/sh
 # Scenario "children": load the dom0 control module, then run each test
-# kernel in /guest as a child domain with tess-run and check how it ended.
+# kernel in /guest as a child domain with tess-run and check how it ended,
+# once on the default paging mode and once on shadow paging (child-<test>-shadow).
 # Then: tess-run stopped by SIGINT (forever), tess-dmesg (the hypervisor log
 # ring), an over-sized child that must fail with ENOMEM and leave the pool
 # alone, tess-abi-check (the documented error of each bad argument) and
@@ -77,30 +78,41 @@ run_child() {
     fi
 }
 
-run_child hello        poweroff             hello
-run_child boot_state   poweroff             boot_state
-run_child hc_eperm     poweroff             hc_eperm
-run_child cpuid        poweroff             cpuid
-run_child msr_gp       poweroff             msr_gp
-run_child hlt_timer    poweroff             hlt_timer
-run_child bad_gpa      crashed:bad-gpa      bad_gpa
-run_child triple_fault crashed:triple-fault triple_fault
-run_child multi4       poweroff             hello --count 4
-run_child spin         poweroff             spin
-run_child cpl3_eperm   poweroff             cpl3_eperm
-run_child apic_regs    poweroff             apic_regs
-run_child apic_timer   poweroff             apic_timer
-run_child apic_ipi     poweroff             apic_ipi
-run_child uart_irq     poweroff             uart_irq
-run_child pat          poweroff             pat
-run_child acpi_off     poweroff             acpi_off
-run_child uart_io      poweroff             uart_io
-run_child ports        poweroff             ports
-run_child kbd_reset    reboot               kbd_reset
-run_child pvpanic      crashed:guest        pvpanic
-run_child rtc          poweroff             rtc
-run_child power_button poweroff             power_button --power-button-after 1000,3000
-run_child paging       poweroff             paging
+# run_kernels SUFFIX [tess-run options...]: every test kernel once.
+run_kernels() {
+    sfx=$1
+    shift
+    run_child "hello$sfx"            poweroff             hello "$@"
+    run_child "boot_state$sfx"       poweroff             boot_state "$@"
+    run_child "hc_eperm$sfx"         poweroff             hc_eperm "$@"
+    run_child "cpuid$sfx"            poweroff             cpuid "$@"
+    run_child "msr_gp$sfx"           poweroff             msr_gp "$@"
+    run_child "hlt_timer$sfx"        poweroff             hlt_timer "$@"
+    run_child "bad_gpa$sfx"          crashed:bad-gpa      bad_gpa "$@"
+    run_child "triple_fault$sfx"     crashed:triple-fault triple_fault "$@"
+    run_child "multi4$sfx"           poweroff             hello --count 4 "$@"
+    run_child "spin$sfx"             poweroff             spin "$@"
+    run_child "cpl3_eperm$sfx"       poweroff             cpl3_eperm "$@"
+    run_child "apic_regs$sfx"        poweroff             apic_regs "$@"
+    run_child "apic_timer$sfx"       poweroff             apic_timer "$@"
+    run_child "apic_ipi$sfx"         poweroff             apic_ipi "$@"
+    run_child "uart_irq$sfx"         poweroff             uart_irq "$@"
+    run_child "pat$sfx"              poweroff             pat "$@"
+    run_child "acpi_off$sfx"         poweroff             acpi_off "$@"
+    run_child "uart_io$sfx"          poweroff             uart_io "$@"
+    run_child "ports$sfx"            poweroff             ports "$@"
+    run_child "kbd_reset$sfx"        reboot               kbd_reset "$@"
+    run_child "pvpanic$sfx"          crashed:guest        pvpanic "$@"
+    run_child "rtc$sfx"              poweroff             rtc "$@"
+    run_child "power_button$sfx"     poweroff             power_button --power-button-after 1000,3000 "$@"
+    run_child "paging$sfx"           poweroff             paging "$@"
+}
+
+# Every kernel on the default paging mode (nested paging when the CPU has
+# it), then again as shadow-paging children (<hap state='off'/>'s path):
+# they must behave the same. Without nested paging both passes are shadow.
+run_kernels ""
+run_kernels "-shadow" --paging shadow
 
 # --- tess-run must notice an exit other than the expected one ----------------
 if [ -x /bin/tess-run ] && [ -f /guest/hello.elf ]; then

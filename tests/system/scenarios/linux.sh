@@ -16,6 +16,8 @@
 #                  one's `reboot` -> reboot
 #   linux-three    three children at once all power off; the pool is back
 #                  to its baseline after the last one is destroyed
+# tessera.linux_paging=hap|shadow on dom0's command line: the children's
+# paging mode (tess-boot --paging; default: the hypervisor's default).
 # Every wait is bounded; a failure prints the child's output tail.
 . /lib/tessera-lib.sh
 
@@ -25,6 +27,8 @@ fail() { test_fail "$1" "$2"; failed=1; }
 
 KERNEL=/guest/linux/vmlinuz
 INITRD=/guest/linux/initrd.img
+PAGING=$(cmdline_get tessera.linux_paging || true)
+PAGING=${PAGING:-hap}
 BOOT_WAIT=240       # seconds for a child to reach its shell under TCG
 REPLY_WAIT=60
 END_WAIT=300
@@ -61,7 +65,8 @@ wait_pid() {
 start() {
     rm -f "/tmp/$1.in" "/tmp/$1.out"
     mkfifo "/tmp/$1.in"
-    tess-boot --name "$1" --vcpus "$2" --timeout 900 --cmdline "nokaslr ${3:-}" \
+    tess-boot --name "$1" --vcpus "$2" --paging "$PAGING" --timeout 900 \
+        --cmdline "nokaslr ${3:-}" \
         "$KERNEL" "$INITRD" <"/tmp/$1.in" >"/tmp/$1.out" 2>&1 &
     eval "pid_$1=$!"
 }
@@ -256,7 +261,7 @@ stop calm crash
 # Three children at once, each running the guest's hello scenario and
 # powering off. The last one destroyed leaves the pool as it was.
 for c in t1 t2 t3; do
-    tess-boot --name "$c" --timeout 900 --cmdline tessera.scenario=hello \
+    tess-boot --name "$c" --paging "$PAGING" --timeout 900 --cmdline tessera.scenario=hello \
         "$KERNEL" "$INITRD" </dev/null >"/tmp/$c.out" 2>&1 &
     eval "pid_$c=$!"
 done

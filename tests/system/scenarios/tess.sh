@@ -1,11 +1,12 @@
 #!/bin/sh
 # Scenario "tess": the tess CLI round trip with Linux children.
-# Refused definitions (bad XML, too much memory, missing kernel, shadow
-# paging) create nothing; define -> start -> list/info -> console -> dumpxml
+# Refused definitions (bad XML, too much memory, missing kernel) create
+# nothing; define -> start -> list/info -> console -> dumpxml
 # -> pause/unpause -> `reboot` typed in the guest restarts it (on_reboot=
 # restart) -> tess reboot -> tess shutdown -> undefine; a transient child
-# from the 2-vCPU example (create, info, destroy); the pool is back where
-# it started. JSON output goes between "TESS-JSON-BEGIN tag" and
+# from the 2-vCPU example (create, info, destroy); one from the shadow-paging
+# example (create, info with shadow counters, destroy); the pool is back
+# where it started. JSON output goes between "TESS-JSON-BEGIN tag" and
 # "TESS-JSON-END tag" lines: tests/system/harness.py parses and checks it.
 # Prints TESSERA-TEST lines; exit 1 if any failed. Every wait is bounded.
 . /lib/tessera-lib.sh
@@ -127,12 +128,6 @@ if [ $rc -eq 1 ] && grep -q "error: kernel /nonexistent/vmlinuz: No such file or
 else
     fail missing-kernel-refused "exit $rc; expected 'kernel /nonexistent/vmlinuz: No such file or directory'"
 fi
-t /tmp/shadow.out create "$EX/linux-shadow.xml"
-if [ $rc -eq 1 ] && grep -q "asks for shadow paging" /tmp/shadow.out; then
-    pass shadow-refused
-else
-    fail shadow-refused "exit $rc; expected 'asks for shadow paging' (issue 6 not done yet)"
-fi
 t /tmp/nosuch.out info no-such-domain
 if [ $rc -eq 1 ] && grep -q "^error: no domain 'no-such-domain'" /tmp/nosuch.out; then
     pass unknown-domain
@@ -239,6 +234,30 @@ if [ $rc -eq 0 ] && gone "$N2" 30; then
     pass destroy
 else
     fail destroy "exit $rc, or $N2 still listed"
+fi
+
+# --- a shadow-paging child (<hap state='off'/>): create, info, destroy --------------------
+NS=$(xml_name "$EX/linux-shadow.xml")
+t /tmp/shadow.out create "$EX/linux-shadow.xml"
+if [ $rc -eq 0 ] && wait_shells "$NS" 1 $BOOT_WAIT; then
+    pass shadow-create
+else
+    fail shadow-create "exit $rc, or no guest shell from $NS"
+    tail -n 20 "/var/log/tessera/$NS.runner.log"
+fi
+json shadow-info info "$NS"
+t /tmp/shinfo.out info "$NS"
+if grep -q "^Paging: *shadow$" /tmp/shinfo.out &&
+    grep -q "^Shadow: *faults=[1-9][0-9]* filled=[1-9]" /tmp/shinfo.out; then
+    pass shadow-info-text
+else
+    fail shadow-info-text "tess info $NS: no 'Paging: shadow' or no shadow counters"
+fi
+t /tmp/shdestroy.out destroy "$NS"
+if [ $rc -eq 0 ] && gone "$NS" 30; then
+    pass shadow-destroy
+else
+    fail shadow-destroy "exit $rc, or $NS still listed"
 fi
 
 # --- undefine, and the pool is back ------------------------------------------------------
