@@ -164,39 +164,51 @@ static unsigned int stat_index(enum exit_reason r)
 	}
 }
 
-s64 hc_domain_stats(struct vcpu *v, const u64 *a)
+static void stats_add_exits(struct vcpu *t, void *out)
 {
-	struct tess_exit_stats st;
+	struct tess_exit_stats *st = out;
+
+	for (unsigned int r = 1; r < EXIT_REASON_MAX; r++)
+		st->count[stat_index(r)] += t->exits[r];
+}
+
+static void stats_add_paging(struct vcpu *t, void *out)
+{
+	t->dom->paging->stats(t, out);
+}
+
+/*
+ * The counters of domain a[0] (dom0 included), summed over its vCPUs by add
+ * under domains_lock, copied to a[1].
+ */
+static s64 hc_domain_sum(struct vcpu *v, const u64 *a, void (*add)(struct vcpu *, void *),
+			 void *out, u64 size)
+{
 	struct domain *d;
 
-	memset(&st, 0, sizeof(st));
+	memset(out, 0, size);
 	spin_lock(&domains_lock);
 	d = a[0] < DOMAIN_MAX ? domain_find((unsigned int)a[0]) : NULL;
 	for (unsigned int i = 0; d && i < DOMAIN_MAX_VCPUS; i++)
-		for (unsigned int r = 1; d->vcpus[i] && r < EXIT_REASON_MAX; r++)
-			st.count[stat_index(r)] += d->vcpus[i]->exits[r];
+		if (d->vcpus[i])
+			add(d->vcpus[i], out);
 	spin_unlock(&domains_lock);
-	if (!d)
-		return -TESS_ENOENT;
-	return hc_copy_to(v, a[1], &st, sizeof(st));
+	return d ? hc_copy_to(v, a[1], out, size) : -TESS_ENOENT;
+}
+
+s64 hc_domain_stats(struct vcpu *v, const u64 *a)
+{
+	struct tess_exit_stats st;
+
+	return hc_domain_sum(v, a, stats_add_exits, &st, sizeof(st));
 }
 
 /* a0 = domid (dom0 included), a1 = where struct tess_shadow_stats goes. */
 s64 hc_domain_paging_stats(struct vcpu *v, const u64 *a)
 {
 	struct tess_shadow_stats st;
-	struct domain *d;
 
-	memset(&st, 0, sizeof(st));
-	spin_lock(&domains_lock);
-	d = a[0] < DOMAIN_MAX ? domain_find((unsigned int)a[0]) : NULL;
-	for (unsigned int i = 0; d && i < DOMAIN_MAX_VCPUS; i++)
-		if (d->vcpus[i])
-			d->paging->stats(d->vcpus[i], &st);
-	spin_unlock(&domains_lock);
-	if (!d)
-		return -TESS_ENOENT;
-	return hc_copy_to(v, a[1], &st, sizeof(st));
+	return hc_domain_sum(v, a, stats_add_paging, &st, sizeof(st));
 }
 
 /* a0 = domid, a1 = destination GPA in it, a2 = source GPA in dom0, a3 = length. */

@@ -357,32 +357,31 @@ int tess_domain_list(tess_handle *h, uint32_t *ids, size_t max)
 			 max ? ids : NULL, max * sizeof(uint32_t), 0, TESS_BUF_OUT);
 }
 
-int tess_domain_stats(tess_handle *h, uint32_t domid, struct tess_exit_stats *stats)
+/* A dom0 call that fills one output structure about domid. */
+static int domain_counters(tess_handle *h, const char *op, unsigned nr, uint32_t domid,
+			   void *out, size_t size)
 {
 	char what[32];
 	long r;
 
-	if (!stats)
-		return tess__fail(-EINVAL, "domain_stats", "no output structure");
+	if (!out)
+		return tess__fail(-EINVAL, op, "no output structure");
 	snprintf(what, sizeof(what), "domain %u", domid);
-	memset(stats, 0, sizeof(*stats));
-	r = call(h, "domain_stats", what, TESS_HC_DOMAIN_STATS, domid, 0, 0, 0,
-		 stats, sizeof(*stats), 1, TESS_BUF_OUT);
+	memset(out, 0, size);
+	r = call(h, op, what, nr, domid, 0, 0, 0, out, size, 1, TESS_BUF_OUT);
 	return r < 0 ? (int)r : 0;
+}
+
+int tess_domain_stats(tess_handle *h, uint32_t domid, struct tess_exit_stats *stats)
+{
+	return domain_counters(h, "domain_stats", TESS_HC_DOMAIN_STATS, domid, stats,
+			       sizeof(*stats));
 }
 
 int tess_domain_paging_stats(tess_handle *h, uint32_t domid, struct tess_shadow_stats *stats)
 {
-	char what[32];
-	long r;
-
-	if (!stats)
-		return tess__fail(-EINVAL, "domain_paging_stats", "no output structure");
-	snprintf(what, sizeof(what), "domain %u", domid);
-	memset(stats, 0, sizeof(*stats));
-	r = call(h, "domain_paging_stats", what, TESS_HC_DOMAIN_PAGING_STATS, domid, 0, 0, 0,
-		 stats, sizeof(*stats), 1, TESS_BUF_OUT);
-	return r < 0 ? (int)r : 0;
+	return domain_counters(h, "domain_paging_stats", TESS_HC_DOMAIN_PAGING_STATS, domid,
+			       stats, sizeof(*stats));
 }
 
 int tess_memory_copy_in(tess_handle *h, uint32_t domid, uint64_t gpa,

@@ -153,10 +153,29 @@ def host_info(paging):
                   and re.match(r"^\d+\.\d+$", h["abi"]), "unexpected: %s" % json.dumps(h))
 
 
+def linux_checks():
+    return [
+        banner(2, 1024),
+        ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-power-button", "linux-panic",
+                      "linux-three"]),
+        ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
+        ("absent", "no-hv-panic", r"\(tess\) E panic: "),
+        ("absent", "no-hv-trap", r"\(tess\) E trap: "),
+        ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
+    ]
+
+
+def dom0_info(paging):
+    return lambda i: expect(i["id"] == 0 and i["state"] == "running"
+                            and paging_consistent(i, paging),
+                            "expected dom0 running on %s paging: %s" % (paging, json.dumps(i)))
+
+
 def tess_json(paging):
     """The tess boot's JSON checks on a machine whose default mode is paging."""
     return [
         ("json", "host-info", host_info(paging)),
+        ("json", "dom0-info", dom0_info(paging)),
         ("json", "after-refused", only_dom0),
         ("json", "defined", one_child("shut off", False)),
         ("json", "running", one_child("running", True)),
@@ -227,30 +246,14 @@ BOOTS = [
     # in 15 boots of three children at once, 0 in 15 with thread=single).
     # See docs/architecture.md, "Not done yet".
     dict(name="linux", smp=2, mem=2048, hv=HV_DEFAULT, scenario="linux",
-         timeout=1500, accel="tcg,thread=single",
-         checks=[
-             banner(2, 1024),
-             ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-power-button", "linux-panic",
-                           "linux-three"]),
-             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
-             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
-             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
-             ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
-         ]),
+         timeout=1500, accel="tcg,thread=single", checks=linux_checks()),
     # The same Linux scenario with every child on shadow paging
     # (<hap state='off'/>'s path) where the CPU has nested paging.
     dict(name="linux-shadow", smp=2, mem=2048, hv=HV_DEFAULT, scenario="linux",
          dom0_extra="tessera.linux_paging=shadow", machines=["npt"],
          timeout=1500, accel="tcg,thread=single",
-         checks=[
-             banner(2, 1024),
-             ("scenario", ["linux-1vcpu", "linux-2vcpu", "linux-power-button", "linux-panic",
-                           "linux-three"]),
+         checks=linux_checks() + [
              ("present", "children-on-shadow", r"domain: created dom\d+ 'l1': .*, shadow"),
-             ("present", "scenario-end", r"TESSERA-SCENARIO-END name=linux rc=0\b"),
-             ("absent", "no-hv-panic", r"\(tess\) E panic: "),
-             ("absent", "no-hv-trap", r"\(tess\) E trap: "),
-             ("absent", "no-dom0-nmi", r"Uhhuh\. NMI received"),
          ]),
     # The tess CLI round trip with XML definitions (scenarios/tess.sh).
     dict(name="tess", smp=2, mem=2048, hv=HV_DEFAULT, scenario="tess",

@@ -118,15 +118,24 @@ static enum paging_result shadow_install(struct vcpu *v, u64 gva, const struct g
 	return PAGING_DONE;
 }
 
-/* The guest's own fault: its error code, CR2 = the address (APM vol. 2 8.4.2). */
+/*
+ * The guest's own fault: its error code, CR2 = the address (APM vol. 2
+ * 8.4.2). A guest may take the same fault any number of times (a handler
+ * that does not fix it), so it does not count as a repeat.
+ */
 static enum paging_result shadow_guest_fault(struct vcpu *v, u64 gva, u32 ec)
 {
 	v->shadow.stats.faults_guest++;
+	v->shadow.fault_repeats = 0;
 	hvm->set_cr2(v, gva);
 	hvm->inject_exception(v, X86_PF, true, ec);
 	return PAGING_DONE;
 }
 
+/*
+ * A fault this code answered, coming back from the same instruction and
+ * address a thousand times in a row, is a bug here, not progress.
+ */
 static bool shadow_fault_repeats(struct vcpu *v, u64 gva)
 {
 	struct shadow_vcpu *sv = &v->shadow;

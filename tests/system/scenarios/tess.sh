@@ -88,6 +88,8 @@ fi
 POOL0=$(free_bytes)
 echo "--- free pool at the start: $POOL0 bytes"
 json host-info host-info
+# Dom0's paging mode (and, on shadow paging, its counters) by id.
+json dom0-info info 0
 
 # --- every example validates ------------------------------------------------------
 ok=1
