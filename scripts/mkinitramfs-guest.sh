@@ -16,7 +16,9 @@
 # the Debian kernel package that scripts/fetch-linux.sh unpacked in
 # LINUX_IMAGE_DIR (default cache/linux), DIR/pkg/lib/modules/<DIR/version>.
 # When modinfo is there, each module's dependencies must be among these four.
-# BUSYBOX=path overrides /bin/busybox.
+# BUSYBOX=path overrides /bin/busybox. MMUBENCH=path (a static program,
+# tests/bench/mmubench.c) is installed as /bin/mmubench for the "mmu"
+# scenario of make bench.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +29,7 @@ modules=${GUEST_MODULES:-}
 while [[ $# -gt 0 ]]; do
     case $1 in
         --modules) modules=${2:?--modules needs a directory}; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         -*) echo "mkinitramfs-guest: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -87,6 +89,9 @@ while read -r applet; do
 done < <("$busybox" --list-full)
 
 install -m 0755 "$src/init" "$root/init"
+if [[ -n ${MMUBENCH:-} ]]; then
+    install -m 0755 "$MMUBENCH" "$root/bin/mmubench"
+fi
 mkdir -p "$root/lib/modules"
 for entry in "${guest_modules[@]}"; do
     install -m 0644 "$modules/${entry#*:}" "$root/lib/modules/${entry%%:*}.ko"

@@ -61,3 +61,16 @@ tessera_module_load() {
         return 1
     fi
 }
+
+# For the bench scenarios: bench_field FILE SED-EXPR: the first line
+# sed -n prints, or "-".
+bench_field() {
+    v=$(sed -n "$2" "$1" | head -n 1)
+    echo "${v:--}"
+}
+
+# bench_stats PREFIX "cpuid=1 msr=2 ...": "PREFIX_cpuid=1 PREFIX_msr=2 ..."
+bench_stats() {
+    [ -n "$2" ] || { echo "${1}_stats=-"; return; }
+    echo "$2" | sed "s/\([a-z]*\)=/${1}_\1=/g"
+}

@@ -87,10 +87,11 @@ def build(builddir):
 # Tessera: one QEMU boot of the ISO with the bench-boot scenario
 # --------------------------------------------------------------------------
 
-def parse_boot_lines(text):
-    """TESSERA-BENCH boot lines -> list of dicts (numbers where they parse)."""
+def parse_boot_lines(text, rx=BOOT_LINE_RX):
+    """TESSERA-BENCH boot lines (or those rx matches) -> list of dicts
+    (numbers where they parse)."""
     boots = []
-    for m in BOOT_LINE_RX.finditer(text):
+    for m in rx.finditer(text):
         d = {}
         for kv in m.group(1).split():
             k, _, v = kv.partition("=")

@@ -46,18 +46,6 @@ if ! tessera_module_load; then
     exit 1
 fi
 
-# field FILE SED-EXPR: the first line sed -n prints, or "-".
-field() {
-    v=$(sed -n "$2" "$1" | head -n 1)
-    echo "${v:--}"
-}
-
-# stats PREFIX "cpuid=1 msr=2 ...": "PREFIX_cpuid=1 PREFIX_msr=2 ..."
-stats() {
-    [ -n "$2" ] || { echo "${1}_stats=-"; return; }
-    echo "$2" | sed "s/\([a-z]*\)=/${1}_\1=/g"
-}
-
 echo "TESSERA-BENCH begin runs=$runs vcpus=$vcpus_list dom0_cpus=$(online_cpus)"
 total=0 failed=0
 for v in $(echo "$vcpus_list" | tr ',' ' '); do
@@ -76,18 +64,18 @@ for v in $(echo "$vcpus_list" | tr ',' ' '); do
         rc=${rc:-255}
         tr -d '\r' <"$raw" | sed 's/^[0-9.]* //' >"$out"
         grep '^TESS-BOOT: ' "$out"
-        mark_s=$(field "$out" "s/^TESS-BOOT: $name mark 'TESSERA-GUEST:' after [0-9.]* s (\([0-9.]*\) s after the vCPUs started)\$/\1/p")
+        mark_s=$(bench_field "$out" "s/^TESS-BOOT: $name mark 'TESSERA-GUEST:' after [0-9.]* s (\([0-9.]*\) s after the vCPUs started)\$/\1/p")
         mark_stats=$(sed -n "s/^TESS-BOOT: $name mark stats //p" "$out" | head -n 1)
         end_stats=$(sed -n "s/^TESS-BOOT: $name stats //p" "$out" | head -n 1)
-        ex=$(field "$out" "s/^TESS-BOOT: $name exit=\([^ ]*\).*/\1/p")
-        kinit=$(field "$out" 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p')
+        ex=$(bench_field "$out" "s/^TESS-BOOT: $name exit=\([^ ]*\).*/\1/p")
+        kinit=$(bench_field "$out" 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p')
         # tess-boot's mark lines may land inside the banner line: join the
         # console's lines without them before reading the CPU count.
         gcpus=$(grep -v '^TESS-BOOT: ' "$out" | tr -d '\n' |
                     grep -o 'TESSERA-GUEST: cpus=[0-9]*' | sed -n '1s/.*=//p')
         gcpus=${gcpus:--}
-        created_at=$(field "$raw" "s/^\([0-9.]*\) TESS-BOOT: $name created domain .*/\1/p")
-        mark_at=$(field "$raw" "s/^\([0-9.]*\) TESS-BOOT: $name mark 'TESSERA-GUEST:' after .*/\1/p")
+        created_at=$(bench_field "$raw" "s/^\([0-9.]*\) TESS-BOOT: $name created domain .*/\1/p")
+        mark_at=$(bench_field "$raw" "s/^\([0-9.]*\) TESS-BOOT: $name mark 'TESSERA-GUEST:' after .*/\1/p")
         # Bytes the child wrote to its console (COM1) up to the banner.
         cbytes=$(sed 's/^[0-9.]* //' "$raw" | sed -n "1,/^TESS-BOOT: $name mark /p" |
                      grep -v '^TESS-BOOT: ' | wc -c)
@@ -98,8 +86,8 @@ for v in $(echo "$vcpus_list" | tr ',' ' '); do
         echo "TESSERA-BENCH boot vcpus=$v run=$i rc=$rc exit=$ex mark_s=$mark_s" \
             "start_to_created_s=$created_at start_to_mark_s=$mark_at late_mark=$late" \
             "kinit_s=$kinit guest_cpus=$gcpus console_bytes=$cbytes" \
-            "$(stats mark "$mark_stats")" \
-            "$(stats end "$end_stats")"
+            "$(bench_stats mark "$mark_stats")" \
+            "$(bench_stats end "$end_stats")"
         rm -f /tmp/$name.rc
         total=$((total + 1))
         why=
