@@ -52,7 +52,9 @@ static void svm_translate_msr(struct vcpu *v, struct vmcb *vmcb, struct vm_exit 
 
 void svm_translate_exit(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *exit)
 {
-	u64 code = vmcb->ctl.exitcode;
+	/* VMEXIT_INVALID is -1; QEMU 7.2 stores it as a 32-bit -1 (0xffffffff). */
+	u64 code = (u32)vmcb->ctl.exitcode == (u32)SVM_EXIT_INVALID ? SVM_EXIT_INVALID
+								    : vmcb->ctl.exitcode;
 
 	exit->rip = vmcb->save.rip;
 	exit->insn_len = 0;
