@@ -83,13 +83,17 @@ static enum paging_result paging_insn(struct vcpu *v, const struct vm_exit *e, c
 		*why = "an intercepted instruction it could not decode";
 		return PAGING_FAIL;
 	}
+	if ((e->reason == EXIT_INVLPG) != (in.op == INSN_INVLPG)) {
+		*why = "an instruction that does not match its intercept";
+		return PAGING_FAIL;
+	}
 	if (in.op == INSN_INVLPG)
 		r = paging_invlpg(v, &in, mode, &p);
 	else if (in.has_mem) {
 		*why = "LMSW or SMSW with a memory operand, which shadow paging does not emulate";
 		return PAGING_FAIL;
 	} else if (e->reason == EXIT_CR_ACCESS && in.op <= INSN_MOV_FROM_CR && in.cr != e->cr.cr) {
-		*why = "a control register access that does not match its intercept";
+		*why = "an instruction that does not match its intercept";
 		return PAGING_FAIL;
 	} else {
 		r = paging_cr_insn(v, &in, why);

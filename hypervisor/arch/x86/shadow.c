@@ -13,7 +13,6 @@
 #include <tess/shadow.h>
 #include <tess/x86.h>
 
-#define CR4_PGE (1ull << 7)
 /* CR4 bits a guest may set: VME..OSXMMEXCPT, FSGSBASE, OSXSAVE. PCIDE, LA57,
  * SMEP, SMAP and PKE are not offered (the walker does not model them). */
 #define SHADOW_CR4_ALLOWED (0x7ffull | (1ull << 16) | (1ull << 18))

@@ -69,7 +69,7 @@ static u64 shadow_leaf(struct shadow_vcpu *sv, const struct gpt_result *g, unsig
 	leaf |= shadow_rights(g, access, p2m_perms & P2M_W);
 	if (g->levels)
 		leaf |= shadow_cache_bits(gleaf, g->page_size, level);
-	if ((sv->cr4 & (1ull << 7)) && (gleaf & PTE_G))
+	if ((sv->cr4 & CR4_PGE) && (gleaf & PTE_G))
 		leaf |= PTE_G; /* kept across MOV CR3, as the guest asked (CR4.PGE) */
 	return leaf | (level == 2 ? PTE_PS : 0);
 }

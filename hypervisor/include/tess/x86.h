@@ -16,6 +16,7 @@
 #define CR0_PG (1ull << 31)
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
 #define CR4_LA57 (1ull << 12)
 
 #define MSR_APIC_BASE 0x0000001b
