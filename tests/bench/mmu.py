@@ -124,7 +124,7 @@ def main():
     ap.add_argument("--forks", type=int, default=2000)
     ap.add_argument("--touches", type=int, default=10000000)
     ap.add_argument("--mib", type=int, default=256, help="MiB the touches spread over")
-    ap.add_argument("--runs", type=int, default=1, help="runs per mode and phase (default 1)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per mode and phase (default 3)")
     ap.add_argument("--builddir", default=os.environ.get("TESS_BUILDDIR", TOP))
     ap.add_argument("--hv", default=os.environ.get("TESS_HV"))
     ap.add_argument("--kernel", default=os.environ.get("TESS_KERNEL"))
