@@ -60,6 +60,14 @@ static unsigned int shadow_leaf_level(const struct gpt_result *g, u64 p2m_page)
 	return g->page_size >= PT_PAGE_SIZE(2) && p2m_page >= PT_PAGE_SIZE(2) ? 2 : 1;
 }
 
+/* The level whose entry covers the whole guest page, when the leaf is smaller. */
+static unsigned int shadow_split_level(const struct gpt_result *g, unsigned int level)
+{
+	if (g->page_size <= PT_PAGE_SIZE(level))
+		return 0;
+	return g->page_size > PT_PAGE_SIZE(2) ? 3 : 2;
+}
+
 static u64 shadow_leaf(struct shadow_vcpu *sv, const struct gpt_result *g, unsigned int access,
 		       u64 spa, unsigned int p2m_perms, unsigned int level)
 {
@@ -107,9 +115,9 @@ static enum paging_result shadow_install(struct vcpu *v, u64 gva, const struct g
 		shadow_tree_drop(sv, false); /* a leaf needs up to 3 tables: start refilling */
 		sv->stats.flushes_all++;
 	}
-	if (!sv->root || shadow_tree_set_leaf(sv, gva, level, shadow_leaf(sv, g, access, spa, perms, level),
-					      g->page_size > PT_PAGE_SIZE(level)
-						      ? (g->page_size > PT_PAGE_SIZE(2) ? 3 : 2) : 0)) {
+	if (!sv->root || shadow_tree_set_leaf(sv, gva, level,
+					      shadow_leaf(sv, g, access, spa, perms, level),
+					      shadow_split_level(g, level))) {
 		*why = "no memory for shadow page tables";
 		return PAGING_FAIL;
 	}
