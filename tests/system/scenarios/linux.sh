@@ -76,6 +76,12 @@ type_into() {
     printf '%s\n' "$2" >>"/tmp/$1.in"
 }
 
+# The pool's free pages now (tess host-info).
+free_pages() {
+    b=$(tess host-info --json | sed -n 's/.*"free_bytes": \([0-9]*\).*/\1/p')
+    [ -n "$b" ] && echo $((b / 4096))
+}
+
 show_tail() {
     echo "--- last lines of $1's console (tess-boot output):"
     tail -n 25 "/tmp/$1.out"
@@ -275,13 +281,18 @@ for c in t1 t2 t3; do
     fi
 done
 if [ $ok = 1 ]; then
-    # Each tess-boot reports the free pages after its destroy; the largest
-    # is the count once all three are gone.
-    last=$(sed -n -e 's/^TESS-BOOT: pool has \([0-9]*\) free pages.*/\1/p' \
-        -e 's/^TESS-BOOT: pool back to baseline (\([0-9]*\) pages)$/\1/p' \
-        /tmp/t1.out /tmp/t2.out /tmp/t3.out | sort -n | tail -n 1)
-    if [ -z "$baseline" ] || [ "$last" != "$baseline" ]; then
-        fail linux-three "free pages after all three: '$last', baseline '$baseline'"
+    # Once all three runners have ended, the pool (tess host-info) must be
+    # back to the baseline the first child measured.
+    n=0
+    while [ "$(free_pages)" != "$baseline" ] && [ $n -lt 30 ]; do
+        sleep 1
+        n=$((n + 1))
+    done
+    now=$(free_pages)
+    if [ -z "$baseline" ] || [ "$now" != "$baseline" ]; then
+        # What each runner saw after its own destroy.
+        grep -H '^TESS-BOOT: .*\(destroyed\|pool\|error\)' /tmp/t1.out /tmp/t2.out /tmp/t3.out
+        fail linux-three "free pages after all three: '$now', baseline '$baseline'"
     else
         pass linux-three
     fi
