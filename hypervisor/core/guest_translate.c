@@ -17,12 +17,6 @@ static int guest_mem_read(void *ctx, u64 gpa, unsigned int size, u64 *val)
 	return domain_read_gpa(ctx, gpa, val, size) ? -1 : 0;
 }
 
-static int guest_mem_no_write(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
-{
-	(void)ctx, (void)gpa, (void)size, (void)old, (void)new;
-	return -1;      /* never called: the walks here set no A/D bit */
-}
-
 /* Atomic, as the CPU's own A/D updates are (APM vol. 2 5.4.2). */
 static int guest_mem_cmpxchg(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
 {
@@ -39,6 +33,17 @@ static int guest_mem_cmpxchg(void *ctx, u64 gpa, unsigned int size, u64 old, u64
 					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 0 : 1;
 }
 
+/* The guest's tables as the walker reads (and, with set_ad, updates) them. */
+static enum gpt_status guest_walk(struct vcpu *v, const struct vcpu_paging *p, u64 gva,
+				  unsigned int access, bool set_ad, unsigned int maxphyaddr,
+				  struct gpt_result *res)
+{
+	const struct gpt_mem mem = { v->dom, guest_mem_read, guest_mem_cmpxchg };
+	const struct gpt_regs r = { p->cr0, p->cr3, p->cr4, p->efer, maxphyaddr };
+
+	return gpt_walk(&mem, &r, gva, access, set_ad, res);
+}
+
 /*
  * As the CPU walks for a TLB fill (shadow paging): accessed bits set on
  * success, the dirty bit for a write, the guest's MAXPHYADDR for reserved
@@ -47,10 +52,7 @@ static int guest_mem_cmpxchg(void *ctx, u64 gpa, unsigned int size, u64 old, u64
 enum gpt_status guest_walk_fill(struct vcpu *v, const struct vcpu_paging *p, u64 gva,
 				unsigned int access, struct gpt_result *res)
 {
-	const struct gpt_mem mem = { v->dom, guest_mem_read, guest_mem_cmpxchg };
-	const struct gpt_regs r = { p->cr0, p->cr3, p->cr4, p->efer, boot_cpu.phys_bits };
-
-	return gpt_walk(&mem, &r, gva, access, true, res);
+	return guest_walk(v, p, gva, access, true, boot_cpu.phys_bits, res);
 }
 
 /*
@@ -61,8 +63,5 @@ enum gpt_status guest_walk_fill(struct vcpu *v, const struct vcpu_paging *p, u64
 enum gpt_status guest_translate(struct vcpu *v, const struct vcpu_paging *p, u64 gva,
 				unsigned int access, struct gpt_result *res)
 {
-	const struct gpt_mem mem = { v->dom, guest_mem_read, guest_mem_no_write };
-	const struct gpt_regs r = { p->cr0, p->cr3, p->cr4, p->efer, 52 };
-
-	return gpt_walk(&mem, &r, gva, access, false, res);
+	return guest_walk(v, p, gva, access, false, 52, res);
 }

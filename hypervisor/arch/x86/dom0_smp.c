@@ -72,7 +72,6 @@ static void dom0_smp_maybe_unprotect(void)
 static void dom0_start_vcpu_on(struct percpu *c, u8 vector)
 {
 	struct vcpu *v;
-
 	const char *why;
 
 	if (c->vcpu || !sipi_armed[c->index])

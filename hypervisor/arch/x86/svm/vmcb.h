@@ -124,7 +124,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT_EXC_PF (1u << 14)
 
 /* Exit codes (APM vol. 2 appendix C) */
-#define SVM_EXIT_CR_READ_BASE 0x000
 #define SVM_EXIT_CR_WRITE_BASE 0x010
 #define SVM_EXIT_EXCP_PF 0x04e
 #define SVM_EXIT_INVLPG 0x079
