@@ -101,6 +101,17 @@ static void child_offer_interrupt(struct vcpu *v)
 	int vector;
 
 	vlapic_timer_check(&v->lapic, rdtsc());
+	/*
+	 * QEMU 7.2's VMRUN drops the interrupt shadow the VMCB carries, so after
+	 * an exit inside an STI/MOV SS shadow (a shadow page fault on the next
+	 * instruction) an offered vector would arrive inside it. Offer none for
+	 * this entry; the vector stays pending until the next exit.
+	 */
+	if (hvm->intr_shadow(v)) {
+		v->virq_vector = -1;
+		hvm->virq_set(v, -1);
+		return;
+	}
 	vector = vlapic_pending(&v->lapic);
 	v->virq_from_pic = vector < 0;
 	if (vector < 0)

@@ -35,6 +35,8 @@ struct hvm_ops {
 	 * the guest's own view); flushes the guest TLB. */
 	void (*set_paging_hw)(struct vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer);
 	void (*set_cr2)(struct vcpu *v, u64 cr2);
+	/* Is the guest inside an STI/MOV SS interrupt shadow? */
+	bool (*intr_shadow)(struct vcpu *v);
 	/* Could the guest take an external interrupt now (IF=1, no shadow, no event queued)? */
 	bool (*intr_allowed)(struct vcpu *v);
 	/* Queue an NMI; false if another event is queued for this entry. */

@@ -301,6 +301,11 @@ static void svm_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 
 			     (has_error ? SVM_EVENTINJ_ERROR_VALID | (u64)error << 32 : 0);
 }
 
+static bool svm_intr_shadow(struct vcpu *v)
+{
+	return vmcb_of(v)->ctl.int_state & SVM_INT_SHADOW;
+}
+
 static bool svm_intr_allowed(struct vcpu *v)
 {
 	struct vmcb *vmcb = vmcb_of(v);
@@ -424,6 +429,7 @@ const struct hvm_ops svm_ops = {
 	.flush_tlb = svm_flush_tlb,
 	.set_paging_hw = svm_set_paging_hw,
 	.set_cr2 = svm_set_cr2,
+	.intr_shadow = svm_intr_shadow,
 	.intr_allowed = svm_intr_allowed,
 	.inject_nmi = svm_inject_nmi,
 	.virq_set = svm_virq_set,
